@@ -1,0 +1,36 @@
+// statuskit — framework-free core. Named exports only, listed by hand (see STYLE.md §1).
+
+// Status algebra
+export { CheckStatus } from './status/CheckStatus';
+export { Urgency } from './status/Urgency';
+
+// Dependencies
+export { DEPENDENCY_ID_PATTERN } from './dependencies/Dependency';
+export type {
+  CheckContext,
+  CheckOutcome,
+  Dependency,
+  DependencyMode,
+  DependencyOptions,
+} from './dependencies/Dependency';
+export type { CheckResult, CheckResultSet } from './dependencies/CheckResult';
+
+// Errors
+export { StatuskitError, isStatuskitError } from './errors/StatuskitError';
+export type { StatuskitErrorCode } from './errors/StatuskitError';
+export { ConfigError } from './errors/ConfigError';
+export { DuplicateDependencyError } from './errors/DuplicateDependencyError';
+export { UnknownDependencyError } from './errors/UnknownDependencyError';
+export { FallbackExhaustedError } from './errors/FallbackExhaustedError';
+export { RetryExhaustedError } from './errors/RetryExhaustedError';
+export { BudgetExhaustedError } from './errors/BudgetExhaustedError';
+export { TimeoutError } from './errors/TimeoutError';
+export { RedisUnavailableError } from './errors/RedisUnavailableError';
+
+// Validation, redaction, metrics
+export { assertNumber } from './validation/assert';
+export type { NumberRule } from './validation/assert';
+export { redact, toSafeError } from './redaction/redact';
+export type { SafeError } from './redaction/redact';
+export { METRICS } from './metrics/names';
+export type { RedisClient } from './redis/RedisLike';

@@ -1,0 +1,61 @@
+/** Every metric statuskit exports: name, help and label names, in one place (SPEC §10). */
+export const METRICS = {
+  dependencyStatus: {
+    name: 'statuskit_dependency_status',
+    help: 'Status of each dependency: OK 0, MINOR 1, MAJOR 2, OUTAGE 3',
+    labelNames: ['dependency', 'urgency'],
+  },
+  systemStatus: {
+    name: 'statuskit_system_status',
+    help: 'Aggregated system status: OK 0, MINOR 1, MAJOR 2, OUTAGE 3',
+    labelNames: [],
+  },
+  checkDuration: {
+    name: 'statuskit_check_duration_seconds',
+    help: 'Duration of dependency checks in seconds',
+    labelNames: ['dependency'],
+  },
+  checkRuns: {
+    name: 'statuskit_check_runs_total',
+    help: 'Dependency check runs by result (ok, failure, timeout)',
+    labelNames: ['dependency', 'result'],
+  },
+  shortCircuited: {
+    name: 'statuskit_short_circuited_requests_total',
+    help: 'Requests answered by the short-circuit interceptor without calling the route',
+    labelNames: [],
+  },
+  fallback: {
+    name: 'statuskit_fallback_total',
+    help: 'Fallback answers by tier served (cache, source, stale, stub, error)',
+    labelNames: ['name', 'source'],
+  },
+  retryAttempts: {
+    name: 'statuskit_retry_attempts_total',
+    help: 'Retry attempts by outcome (success, retry, exhausted, budget)',
+    labelNames: ['name', 'outcome'],
+  },
+  flagEnabled: {
+    name: 'statuskit_flag_enabled',
+    help: 'Feature flag state: 1 enabled, 0 disabled',
+    labelNames: ['flag'],
+  },
+  outboxPending: {
+    name: 'statuskit_outbox_pending',
+    help: 'Outbox events delivered but not yet acknowledged',
+    labelNames: [],
+  },
+  outboxManualReview: {
+    name: 'statuskit_outbox_manual_review',
+    help: 'Outbox events parked for manual review',
+    labelNames: [],
+  },
+  outboxEvents: {
+    name: 'statuskit_outbox_events_total',
+    help: 'Outbox events by outcome (done, retried, manual_review)',
+    labelNames: ['outcome'],
+  },
+} as const;
+
+/** A metric definition from {@link METRICS}. */
+export type MetricDefinition = (typeof METRICS)[keyof typeof METRICS];

@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// Packs the built package exactly as npm would publish it, installs the tarball's contents into a
+// consumer directory inside the repo (so its dependencies resolve from our node_modules without a
+// registry), then loads every entry point with require() and with import() in a child process.
+const root = path.resolve(__dirname, '../../..');
+const consumer = path.join(root, 'test/artifacts/pack-consumer');
+const entries = ['statuskit', 'statuskit/middleware', 'statuskit/checks'];
+
+function run(args: string[], cwd: string): string {
+  return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('published package', () => {
+  let tarball: string;
+
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(root, 'dist/src/index.js'))) {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    }
+    fs.rmSync(consumer, { recursive: true, force: true });
+    fs.mkdirSync(path.join(consumer, 'node_modules/statuskit'), { recursive: true });
+    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', consumer], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    tarball = path.join(consumer, out.trim().split('\n').pop()!);
+    execFileSync('tar', [
+      'xzf',
+      tarball,
+      '-C',
+      path.join(consumer, 'node_modules/statuskit'),
+      '--strip-components=1',
+    ]);
+    fs.writeFileSync(path.join(consumer, 'package.json'), '{"name":"consumer","private":true}');
+  }, 180_000);
+
+  it('ships only dist and the README', () => {
+    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(
+      files.every((f) =>
+        /^package\/(dist\/(src|middleware|checks)\/|README\.md|package\.json|LICENSE)/.test(f),
+      ),
+    ).toBe(true);
+    expect(files).toContain('package/dist/src/index.d.ts');
+  });
+
+  it.each(entries)('require(%p) works', (entry) => {
+    const out = run(['-e', `console.log(typeof require(${JSON.stringify(entry)}))`], consumer);
+    expect(out.trim()).toBe('object');
+  });
+
+  it.each(entries)('import(%p) works with named exports', (entry) => {
+    const out = run(
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).length > 0)`,
+      ],
+      consumer,
+    );
+    expect(out.trim()).toBe('true');
+  });
+
+  it('exposes the same CheckStatus through require and import', () => {
+    const cjs = run(['-e', "console.log(require('statuskit').CheckStatus.worst('OK','MAJOR'))"], consumer);
+    const esm = run(
+      [
+        '--input-type=module',
+        '-e',
+        "import { CheckStatus } from 'statuskit'; console.log(CheckStatus.worst('OK','MAJOR'))",
+      ],
+      consumer,
+    );
+    expect(cjs.trim()).toBe('MAJOR');
+    expect(esm.trim()).toBe('MAJOR');
+  });
+
+  it('types resolve for every entry point under node10, node16 (CJS and ESM) and bundler (attw)', () => {
+    const attw = path.join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+    const out = execFileSync(process.execPath, [attw, tarball, '--format', 'json'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const report = JSON.parse(out) as {
+      analysis: { problems: unknown[]; entrypoints: Record<string, unknown> };
+    };
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './checks',
+      './middleware',
+      './package.json',
+    ]);
+    expect(report.analysis.problems).toEqual([]);
+  }, 120_000);
+});
