@@ -1,0 +1,231 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { CheckResult, CheckResultSet } from '../dependencies/CheckResult';
+import type { Dependency } from '../dependencies/Dependency';
+import { DuplicateDependencyError } from '../errors/DuplicateDependencyError';
+import { UnknownDependencyError } from '../errors/UnknownDependencyError';
+import { toSafeError } from '../redaction/redact';
+import { CheckStatus } from '../status/CheckStatus';
+import { buildResultSet, withDuration } from './buildResultSet';
+import { DependencyRunner } from './DependencyRunner';
+import { ManagerMetrics, type NoopManagerMetrics } from './ManagerMetrics';
+import type { DependencyManagerEvents } from './ManagerEvents';
+import {
+  resolveManagerOptions,
+  type DependencyManagerOptions,
+  type ResolvedManagerOptions,
+} from './ManagerOptions';
+import { resolveDependency } from './resolveDependency';
+import type { RunOutcome } from './runCheck';
+import { StatusAggregate } from './StatusAggregate';
+
+type AnyListener = (...args: unknown[]) => unknown;
+
+/**
+ * Keeps every dependency's latest check result and the aggregated system status (SPEC §3).
+ * Background dependencies run on their own `unref`'d timers; live ones on every `evaluate()`.
+ * Probes read {@link DependencyManager.systemStatus} and {@link DependencyManager.snapshot} — cached
+ * state, never I/O.
+ *
+ * @example
+ * const manager = new DependencyManager({ appName: 'shop', logger, registry });
+ * manager.register({ id: 'redis', urgency: 'REQUIRED', check: () => redis.ping().then(() => {}) });
+ * await manager.start();
+ * manager.systemStatus; // 'OK'
+ */
+export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
+  /** Application name shown in detailed reports. */
+  readonly appName: string;
+  private readonly opts: ResolvedManagerOptions;
+  private readonly log: Logger;
+  private readonly metrics: ManagerMetrics | NoopManagerMetrics;
+  private readonly runners = new Map<string, DependencyRunner>();
+  private readonly results = new Map<string, CheckResult>();
+  private readonly aggregate = new StatusAggregate();
+  private cachedSnapshot: CheckResultSet | undefined;
+  private firstRound: Promise<void> | undefined;
+  private isReady = false;
+  private isDraining = false;
+
+  /** @throws ConfigError naming the first invalid option. */
+  constructor(opts?: DependencyManagerOptions) {
+    super();
+    this.opts = resolveManagerOptions(opts);
+    this.appName = this.opts.appName;
+    this.log = this.opts.logger;
+    this.metrics = ManagerMetrics.create(this.opts.registry);
+    this.metrics.setSystem('OK');
+  }
+
+  /** Worst urgency-capped status over the latest results; `'OK'` with none. O(1). */
+  get systemStatus(): CheckStatus {
+    return this.aggregate.status;
+  }
+
+  /** `true` once the first round of checks started by {@link start} has finished (until {@link stop}). */
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** `true` after {@link drain}: the service is shutting down and readiness fails. */
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /** Whether a dependency with this id is registered. */
+  has(id: string): boolean {
+    return this.runners.has(id);
+  }
+
+  /**
+   * Adds a dependency; once started, its first run begins at once.
+   * @throws ConfigError on an invalid field; DuplicateDependencyError when the id is taken.
+   */
+  register(dep: Dependency): this {
+    const resolved = resolveDependency(dep, this.opts);
+    if (this.runners.has(resolved.id)) throw new DuplicateDependencyError(resolved.id);
+    const runner: DependencyRunner = new DependencyRunner(resolved, {
+      now: this.opts.now,
+      graceFailures: this.opts.graceFailures,
+      onResult: (result, run) => this.onResult(runner, result, run),
+    });
+    this.runners.set(resolved.id, runner);
+    this.safeEmit('added', resolved.source);
+    if (this.firstRound !== undefined) void runner.start();
+    return this;
+  }
+
+  /** Removes a dependency: stops its timer, aborts a run in flight. `false` when the id is unknown. */
+  unregister(id: string): boolean {
+    const runner = this.runners.get(id);
+    if (runner === undefined) return false;
+    this.runners.delete(id);
+    void runner.dispose();
+    const last = this.results.get(id);
+    if (last !== undefined) {
+      this.results.delete(id);
+      this.cachedSnapshot = undefined;
+      this.metrics.removeDependency(id, runner.dep.urgency);
+      const from = this.aggregate.status;
+      this.systemMaybeChanged(from, this.aggregate.replace(runner.dep.urgency, last.status, undefined));
+    }
+    this.safeEmit('removed', runner.dep.source);
+    return true;
+  }
+
+  /** Starts every background timer; resolves after the first round (every dependency run once). */
+  start(): Promise<void> {
+    if (this.firstRound !== undefined) return this.firstRound;
+    const round: Promise<void> = Promise.all([...this.runners.values()].map((r) => r.start())).then(() => {
+      if (this.firstRound !== round || this.isReady) return;
+      this.isReady = true;
+      this.safeEmit('ready');
+    });
+    this.firstRound = round;
+    return round;
+  }
+
+  /** Clears every timer and aborts runs in flight; resolves when idle. Calling it twice is harmless. */
+  async stop(): Promise<void> {
+    this.firstRound = undefined;
+    this.isReady = false;
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+
+  /** Every result: background ones from cache (run once if never run), live ones run now, in parallel. */
+  evaluate(): Promise<CheckResultSet>;
+  /**
+   * One dependency's result, raw (grace rule and staleness applied, not urgency-capped).
+   * @throws UnknownDependencyError (as a rejection) when no dependency has this id.
+   */
+  evaluate(id: string): Promise<CheckResult>;
+  async evaluate(id?: string): Promise<CheckResultSet | CheckResult> {
+    if (id !== undefined) {
+      const runner = this.runners.get(id);
+      if (runner === undefined) throw new UnknownDependencyError(String(id));
+      return runner.read();
+    }
+    const t0 = performance.now();
+    await Promise.all([...this.runners.values()].map((r) => r.read()));
+    return withDuration(this.snapshot(), Math.round((performance.now() - t0) * 100) / 100);
+  }
+
+  /** The latest results, synchronously and without I/O; never-run dependencies are absent. */
+  snapshot(): CheckResultSet {
+    this.cachedSnapshot ??= buildResultSet(this.results.values(), this.aggregate.status, this.opts.now(), 0);
+    return this.cachedSnapshot;
+  }
+
+  /** Marks the service as shutting down: readiness fails from now on. Emits `'draining'` once. */
+  drain(): void {
+    if (this.isDraining) return;
+    this.isDraining = true;
+    this.log.info('draining: readiness now fails');
+    this.safeEmit('draining');
+  }
+
+  private onResult(runner: DependencyRunner, result: CheckResult, run: RunOutcome | undefined): void {
+    if (this.runners.get(result.id) !== runner) return;
+    const prev = this.results.get(result.id);
+    this.results.set(result.id, result);
+    this.cachedSnapshot = undefined;
+    if (run !== undefined) this.metrics.observeRun(result.id, run.kind, run.durationMs);
+    const changed = prev?.status !== result.status;
+    const systemFrom = this.aggregate.status;
+    if (changed) {
+      this.aggregate.replace(result.urgency, prev?.status, result.status);
+      this.metrics.setDependency(result.id, result.urgency, result.status);
+      this.logTransition(prev?.status, result);
+    }
+    this.safeEmit('checked', result);
+    if (changed)
+      this.safeEmit('changed', { id: result.id, from: prev?.status ?? null, to: result.status, result });
+    this.systemMaybeChanged(systemFrom, this.aggregate.status);
+  }
+
+  private systemMaybeChanged(from: CheckStatus, to: CheckStatus): void {
+    if (from === to) return;
+    this.metrics.setSystem(to);
+    const fields = { from, to };
+    if (CheckStatus.isWorseThan(to, from)) this.log.warn(fields, `system status ${from} → ${to}`);
+    else this.log.info(fields, `system status ${from} → ${to}`);
+    this.safeEmit('systemChanged', fields);
+  }
+
+  /** One line per status change (SPEC §11); a first result that is OK is not news. */
+  private logTransition(from: CheckStatus | undefined, r: CheckResult): void {
+    if (from === undefined && r.status === 'OK') return;
+    const fields = {
+      dependency: r.id,
+      urgency: r.urgency,
+      from: from ?? null,
+      to: r.status,
+      durationMs: r.durationMs,
+      err: r.error,
+    };
+    const msg = `dependency ${r.id} ${from ?? 'new'} → ${r.status}: ${r.message}`;
+    if (from === undefined || CheckStatus.isWorseThan(r.status, from)) this.log.warn(fields, msg);
+    else this.log.info(fields, msg);
+  }
+
+  /** Calls every listener; one that throws or rejects is logged and harms nothing (STYLE §9). */
+  private safeEmit<K extends keyof DependencyManagerEvents>(
+    event: K,
+    ...args: DependencyManagerEvents[K]
+  ): void {
+    const listeners = (this as EventEmitter).rawListeners(event) as AnyListener[];
+    for (const listener of listeners) {
+      try {
+        const out = listener.apply(this, args);
+        if (out instanceof Promise) out.catch((err: unknown) => this.listenerFailed(event, err));
+      } catch (err) {
+        this.listenerFailed(event, err);
+      }
+    }
+  }
+
+  private listenerFailed(event: string, err: unknown): void {
+    this.log.error({ event, err: toSafeError(err) }, `a '${event}' listener threw; ignored`);
+  }
+}
