@@ -40,7 +40,8 @@ export const DEPENDENCY_MANAGER_DEFAULTS = Object.freeze({
   timeoutMs: 2000,
   pingPeriodMs: 10_000,
   graceFailures: 2,
-  now: Date.now,
+  // Looked up on each call so fake timers (which replace Date.now) are honoured.
+  now: (): number => Date.now(),
 });
 
 /** {@link DependencyManagerOptions} after validation and defaulting. */
