@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CheckResult, CheckResultSet } from '../dependencies/CheckResult';
 import type { Dependency } from '../dependencies/Dependency';

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { CheckOutcome } from '../dependencies/Dependency';
 import { describeValue } from '../errors/ConfigError';
 import { redact, toSafeError, type SafeError } from '../redaction/redact';

@@ -119,8 +119,11 @@ describe('the background pinger', () => {
     const check = controlled();
     const manager = newManager();
     manager.register(check.dependency);
-    const reads = [manager.evaluate('db'), manager.evaluate('db'), manager.evaluate()];
-    const [a, b, set] = await Promise.all(reads);
+    const [a, b, set] = await Promise.all([
+      manager.evaluate('db'),
+      manager.evaluate('db'),
+      manager.evaluate(),
+    ]);
     expect(check.calls).toBe(1);
     expect(a).toBe(b);
     expect(set.get('db')).toBe(a);
