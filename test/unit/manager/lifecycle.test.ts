@@ -24,12 +24,12 @@ describe('a check that times out (real timers)', () => {
     expect(r.message).toBe('Timed out prior to completion');
     expect(elapsed).toBeGreaterThanOrEqual(490);
     expect(elapsed).toBeLessThan(1000);
-    expect(check.signals[0]!.aborted).toBe(true);
+    expect(check.signals[0].aborted).toBe(true);
 
     check.hang = false;
     const next = await manager.evaluate('db');
     expect(next.status).toBe('OK');
-    expect(check.signals[1]!.aborted).toBe(false);
+    expect(check.signals[1].aborted).toBe(false);
   });
 });
 
@@ -171,7 +171,7 @@ describe('start and stop', () => {
     void manager.start();
     await new Promise((r) => setImmediate(r));
     await manager.stop();
-    expect(check.signals[0]!.aborted).toBe(true);
+    expect(check.signals[0].aborted).toBe(true);
     expect(manager.snapshot().get('db')).toBeUndefined(); // an aborted run says nothing
     expect(manager.ready).toBe(false);
   });
@@ -225,7 +225,7 @@ describe('start and stop', () => {
     check.delayMs = 500;
     await jest.advanceTimersByTimeAsync(1100); // second run in flight
     expect(manager.unregister('db')).toBe(true);
-    expect(check.signals[1]!.aborted).toBe(true);
+    expect(check.signals[1].aborted).toBe(true);
     await jest.advanceTimersByTimeAsync(10_000);
     expect(check.calls).toBe(2);
     expect(manager.snapshot().results).toEqual([]);

@@ -97,7 +97,7 @@ describe('the background pinger', () => {
       await jest.advanceTimersByTimeAsync(PERIOD + 150);
       starts.push(manager.snapshot().get('db')!.timestamp);
     }
-    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
     expect(gaps).toEqual([PERIOD + 150, PERIOD + 150, PERIOD + 150]);
     expect(check.calls).toBe(4);
   });

@@ -45,7 +45,6 @@ describe('running one check', () => {
   });
 
   it('rejecting with a non-Error is an OUTAGE too', async () => {
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const o = await run(() => Promise.reject({ code: 42 }));
     expect(o.status).toBe('OUTAGE');
     expect(o.error).toEqual({ name: 'NonError', message: '{"code":42}' });

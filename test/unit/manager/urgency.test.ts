@@ -59,7 +59,7 @@ describe('the urgency table through a real manager', () => {
       fixed('d', 'OK', 'REQUIRED'),
       fixed('e', 'OUTAGE', 'NONE'),
     ];
-    const orders = [deps, [...deps].reverse(), [deps[2]!, deps[0]!, deps[4]!, deps[1]!, deps[3]!]];
+    const orders = [deps, [...deps].reverse(), [deps[2], deps[0], deps[4], deps[1], deps[3]]];
     for (const order of orders) {
       const manager = newManager();
       for (const d of order) manager.register(d);
