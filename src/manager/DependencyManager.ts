@@ -1,13 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { Logger } from 'pino';
 import type { CheckResult, CheckResultSet } from '../dependencies/CheckResult';
 import type { Dependency } from '../dependencies/Dependency';
 import { DuplicateDependencyError } from '../errors/DuplicateDependencyError';
 import { UnknownDependencyError } from '../errors/UnknownDependencyError';
-import { toSafeError } from '../redaction/redact';
 import { CheckStatus } from '../status/CheckStatus';
 import { buildResultSet, withDuration } from './buildResultSet';
 import { DependencyRunner } from './DependencyRunner';
+import { ManagerLog } from './ManagerLog';
 import { ManagerMetrics, type NoopManagerMetrics } from './ManagerMetrics';
 import type { DependencyManagerEvents } from './ManagerEvents';
 import {
@@ -37,7 +36,7 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
   /** Application name shown in detailed reports. */
   readonly appName: string;
   private readonly opts: ResolvedManagerOptions;
-  private readonly log: Logger;
+  private readonly log: ManagerLog;
   private readonly metrics: ManagerMetrics | NoopManagerMetrics;
   private readonly runners = new Map<string, DependencyRunner>();
   private readonly results = new Map<string, CheckResult>();
@@ -52,7 +51,7 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     super();
     this.opts = resolveManagerOptions(opts);
     this.appName = this.opts.appName;
-    this.log = this.opts.logger;
+    this.log = new ManagerLog(this.opts.logger);
     this.metrics = ManagerMetrics.create(this.opts.registry);
     this.metrics.setSystem('OK');
   }
@@ -160,7 +159,7 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
   drain(): void {
     if (this.isDraining) return;
     this.isDraining = true;
-    this.log.info('draining: readiness now fails');
+    this.log.draining();
     this.safeEmit('draining');
   }
 
@@ -175,7 +174,7 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     if (changed) {
       this.aggregate.replace(result.urgency, prev?.status, result.status);
       this.metrics.setDependency(result.id, result.urgency, result.status);
-      this.logTransition(prev?.status, result);
+      this.log.transition(prev?.status, result);
     }
     this.safeEmit('checked', result);
     if (changed)
@@ -186,26 +185,8 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
   private systemMaybeChanged(from: CheckStatus, to: CheckStatus): void {
     if (from === to) return;
     this.metrics.setSystem(to);
-    const fields = { from, to };
-    if (CheckStatus.isWorseThan(to, from)) this.log.warn(fields, `system status ${from} → ${to}`);
-    else this.log.info(fields, `system status ${from} → ${to}`);
-    this.safeEmit('systemChanged', fields);
-  }
-
-  /** One line per status change (SPEC §11); a first result that is OK is not news. */
-  private logTransition(from: CheckStatus | undefined, r: CheckResult): void {
-    if (from === undefined && r.status === 'OK') return;
-    const fields = {
-      dependency: r.id,
-      urgency: r.urgency,
-      from: from ?? null,
-      to: r.status,
-      durationMs: r.durationMs,
-      err: r.error,
-    };
-    const msg = `dependency ${r.id} ${from ?? 'new'} → ${r.status}: ${r.message}`;
-    if (from === undefined || CheckStatus.isWorseThan(r.status, from)) this.log.warn(fields, msg);
-    else this.log.info(fields, msg);
+    this.log.system(from, to);
+    this.safeEmit('systemChanged', { from, to });
   }
 
   /** Calls every listener; one that throws or rejects is logged and harms nothing (STYLE §9). */
@@ -217,14 +198,10 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     for (const listener of listeners) {
       try {
         const out = listener.apply(this, args);
-        if (out instanceof Promise) out.catch((err: unknown) => this.listenerFailed(event, err));
+        if (out instanceof Promise) out.catch((err: unknown) => this.log.listenerFailed(event, err));
       } catch (err) {
-        this.listenerFailed(event, err);
+        this.log.listenerFailed(event, err);
       }
     }
-  }
-
-  private listenerFailed(event: string, err: unknown): void {
-    this.log.error({ event, err: toSafeError(err) }, `a '${event}' listener threw; ignored`);
   }
 }
