@@ -47,5 +47,10 @@ export function backoffDelay(attempt: number, opts: BackoffOptions, previousMs?:
       const upper = Math.max(opts.baseMs, 3 * prev);
       return Math.min(opts.maxMs, opts.baseMs + random() * (upper - opts.baseMs));
     }
+    default: {
+      // Unreachable from TypeScript; a JavaScript caller's typo must not become an `undefined` delay.
+      const unknown: never = opts.jitter;
+      throw new TypeError(`unknown jitter ${JSON.stringify(unknown)}`);
+    }
   }
 }
