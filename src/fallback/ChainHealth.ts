@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { UnserializableValueError } from '../cache/UnserializableValueError';
+import { METRICS } from '../metrics/names';
+import { counter } from '../metrics/registry';
+import { toSafeError } from '../redaction/redact';
+import type { FallbackTier } from './FallbackOptions';
+
+/** A label of `statuskit_fallback_total{source}`: a tier, or `error` when the chain was exhausted. */
+export type FallbackOutcome = FallbackTier | 'error';
+
+type Inc = { inc(): void };
+const NOOP: Inc = { inc: () => undefined };
+const OUTCOMES: readonly FallbackOutcome[] = ['cache', 'source', 'stale', 'stub', 'error'];
+
+/**
+ * What a fallback chain reports about itself: `statuskit_fallback_total{name, source}` per answer
+ * (label children resolved once), and log lines on transitions only — when the chain starts
+ * degrading and when it recovers, when the cache tier fails and when it answers again — never one
+ * per call (SPEC §11). Per-call detail is at debug level.
+ */
+export class ChainHealth {
+  /** One counter child per outcome, created at construction. */
+  readonly count: Readonly<Record<FallbackOutcome, Inc>>;
+  private degraded = false;
+  private cacheDown = false;
+  private warnedUnserializable = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly logger: Logger,
+    registry: Registry | undefined,
+  ) {
+    const c = registry ? counter(registry, METRICS.fallback) : undefined;
+    const count = {} as Record<FallbackOutcome, Inc>;
+    for (const o of OUTCOMES) {
+      // Every series exists from the start (at 0), so rate() and alerts see the first event.
+      c?.inc({ name, source: o }, 0);
+      count[o] = c ? c.labels({ name, source: o }) : NOOP;
+    }
+    this.count = Object.freeze(count);
+  }
+
+  /** The chain answered from `tier` after the sources before `sourceIndex` failed with `causes`. */
+  answered(tier: FallbackOutcome, causes: readonly unknown[], sourceIndex?: number): void {
+    if (tier === 'source' && sourceIndex === 0) {
+      if (!this.degraded) return;
+      this.degraded = false;
+      this.logger.info(
+        { fallback: this.name },
+        `fallback "${this.name}" recovered: the first source answers`,
+      );
+      return;
+    }
+    if (this.degraded) return;
+    this.degraded = true;
+    this.logger.warn(
+      { fallback: this.name, source: tier, sourceIndex, err: toSafeError(causes[0]) },
+      `fallback "${this.name}" degraded: first source failed, answering from ${describe(tier, sourceIndex)}`,
+    );
+  }
+
+  /** A cache read succeeded. Hot path: one property read unless the cache was down. */
+  cacheAnswered(): void {
+    if (!this.cacheDown) return;
+    this.cacheDown = false;
+    this.logger.info({ fallback: this.name }, `fallback "${this.name}" cache tier answers again`);
+  }
+
+  /** A cache read failed (error, unavailable, timed out): treated as a miss. */
+  cacheFailed(err: unknown): void {
+    if (this.cacheDown) {
+      if (this.logger.isLevelEnabled('debug'))
+        this.logger.debug({ fallback: this.name, err: toSafeError(err) }, 'cache read failed');
+      return;
+    }
+    this.cacheDown = true;
+    this.logger.warn(
+      { fallback: this.name, err: toSafeError(err) },
+      `fallback "${this.name}" cache tier failed; reading through to the sources`,
+    );
+  }
+
+  /** A write-back failed; swallowed. A value that cannot be cached is a bug, so warned about once. */
+  writeBackFailed(err: unknown): void {
+    if (err instanceof UnserializableValueError && !this.warnedUnserializable) {
+      this.warnedUnserializable = true;
+      this.logger.warn({ fallback: this.name, err: toSafeError(err) }, 'value cannot be cached');
+      return;
+    }
+    if (this.logger.isLevelEnabled('debug'))
+      this.logger.debug({ fallback: this.name, err: toSafeError(err) }, 'cache write-back failed');
+  }
+}
+
+function describe(tier: FallbackOutcome, sourceIndex: number | undefined): string {
+  if (tier === 'source') return `source ${sourceIndex}`;
+  if (tier === 'error') return 'nothing (exhausted)';
+  return tier;
+}

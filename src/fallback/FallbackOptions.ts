@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { isCacheTier, type CacheTier } from '../cache/CacheTier';
+import { ConfigError } from '../errors/ConfigError';
+import { resolveLogger } from '../logging/logger';
+import { resolveRegistry } from '../metrics/registry';
+import {
+  assertFunction,
+  assertNonEmptyString,
+  assertNumber,
+  assertOptions,
+  optionalNumber,
+} from '../validation/assert';
+
+/** What every source receives after the call's arguments. */
+export interface SourceContext {
+  /** Aborted when the source exceeds `sourceTimeoutMs`; pass it to your I/O. */
+  signal: AbortSignal;
+}
+
+/** One source of a fallback chain: the call's arguments, then a {@link SourceContext}. */
+export type FallbackSource<T, A extends unknown[]> = (...args: [...A, SourceContext]) => T | PromiseLike<T>;
+
+/** Which tier answered a {@link Fallback.get} call. */
+export type FallbackTier = 'cache' | 'source' | 'stale' | 'stub';
+
+/** The answer of {@link Fallback.get}. */
+export interface FallbackResult<T> {
+  /** The value served. */
+  value: T;
+  /** The tier that served it. */
+  source: FallbackTier;
+  /** Index in `sources` of the source that answered (`source: 'source'` only). */
+  sourceIndex?: number;
+  /** Age of the cached entry served, in milliseconds (`source: 'cache' | 'stale'` only). */
+  ageMs?: number;
+}
+
+/** Options of {@link fallback}. */
+export interface FallbackOptions<T, A extends unknown[]> {
+  /** Names the chain in metrics (`statuskit_fallback_total{name}`), logs and errors. */
+  name: string;
+  /** The cache key of a call, from its arguments; keep it cheap, it runs on every call. */
+  key: (...args: A) => string;
+  /** Cache tier read first and written back to; none: every call goes to the sources. */
+  cache?: CacheTier;
+  /** How long a cached value is fresh, in milliseconds (`0`: cache only as a stale backup). */
+  ttlMs: number;
+  /**
+   * How long after `ttlMs` a cached value may still be served when every source fails.
+   * @default 0
+   */
+  staleTtlMs?: number;
+  /** Tried in order until one answers; each gets the call's arguments and `{ signal }`. */
+  sources: ReadonlyArray<FallbackSource<T, A>>;
+  /**
+   * Bound on each source (and on the stub), in milliseconds; its signal aborts when exceeded.
+   * @default 2000
+   */
+  sourceTimeoutMs?: number;
+  /** Last resort when no source answers and no stale entry is left. */
+  stub?: (...args: A) => T | PromiseLike<T>;
+  /** pino logger; one line when the chain starts degrading, one when it recovers. @default silent */
+  logger?: Logger;
+  /** Registry for `statuskit_fallback_total`; `false`: no metrics. @default prom-client's global registry */
+  registry?: Registry | false;
+  /**
+   * The clock, in epoch milliseconds (inject one to test ages).
+   * @default () => Date.now() (read at each call, so jest's fake timers move it)
+   */
+  now?: () => number;
+}
+
+/** Defaults of {@link FallbackOptions}. */
+export const FALLBACK_DEFAULTS = {
+  staleTtlMs: 0,
+  sourceTimeoutMs: 2000,
+  now: (): number => Date.now(),
+} as const;
+
+/** {@link FallbackOptions} validated, copied and with every default applied. */
+export interface ResolvedFallbackOptions<T, A extends unknown[]> {
+  name: string;
+  key: (...args: A) => string;
+  cache: CacheTier | undefined;
+  ttlMs: number;
+  staleTtlMs: number;
+  sources: ReadonlyArray<FallbackSource<T, A>>;
+  sourceTimeoutMs: number;
+  stub: ((...args: A) => T | PromiseLike<T>) | undefined;
+  logger: Logger;
+  registry: Registry | undefined;
+  now: () => number;
+}
+
+/** Validates `opts` (ConfigError naming the option) and resolves every default, without touching `opts`. */
+export function resolveFallbackOptions<T, A extends unknown[]>(
+  opts: FallbackOptions<T, A>,
+): ResolvedFallbackOptions<T, A> {
+  const o = assertOptions<FallbackOptions<T, A>>('fallback options', opts);
+  if (o.cache !== undefined && !isCacheTier(o.cache)) {
+    throw new ConfigError('cache', o.cache, 'a CacheTier (an object with get, set and delete)');
+  }
+  return {
+    name: assertNonEmptyString('name', o.name),
+    key: assertFunction<(...args: A) => string>('key', o.key),
+    cache: o.cache,
+    ttlMs: assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true }),
+    staleTtlMs: optionalNumber('staleTtlMs', o.staleTtlMs, FALLBACK_DEFAULTS.staleTtlMs, {
+      min: 0,
+      allowInfinity: true,
+    }),
+    sources: resolveSources<T, A>(o.sources),
+    sourceTimeoutMs: optionalNumber('sourceTimeoutMs', o.sourceTimeoutMs, FALLBACK_DEFAULTS.sourceTimeoutMs, {
+      min: 1,
+      allowInfinity: true,
+    }),
+    stub: o.stub === undefined ? undefined : assertFunction<(...args: A) => T>('stub', o.stub),
+    logger: resolveLogger(o.logger, 'fallback'),
+    registry: resolveRegistry(o.registry),
+    now: o.now === undefined ? FALLBACK_DEFAULTS.now : assertFunction<() => number>('now', o.now),
+  };
+}
+
+function resolveSources<T, A extends unknown[]>(sources: unknown): ReadonlyArray<FallbackSource<T, A>> {
+  if (!Array.isArray(sources) || sources.length === 0) {
+    throw new ConfigError('sources', sources, 'a non-empty array of functions');
+  }
+  return Object.freeze(
+    sources.map((s: unknown, i) => assertFunction<FallbackSource<T, A>>(`sources[${i}]`, s)),
+  );
+}

@@ -1,0 +1,131 @@
+import Redis from 'ioredis';
+import { RedisCache } from '../../../src/cache/RedisCache';
+import { UnserializableValueError } from '../../../src/cache/UnserializableValueError';
+import { ConfigError } from '../../../src/errors/ConfigError';
+import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
+import { fallback } from '../../../src/fallback/fallback';
+import { RedisServer } from '../../support/RedisServer';
+
+let server: RedisServer;
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  redis = new Redis(server.url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: () => 100,
+  });
+  await new Promise((r) => redis.once('ready', r));
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+beforeEach(() => redis.flushall());
+
+describe('RedisCache', () => {
+  it('stores entries under one hash tag, as JSON with value, stored-at and ttl', async () => {
+    const cache = new RedisCache(redis);
+    expect(cache.prefix).toBe('statuskit:{cache}:');
+    await cache.set('user:1', { value: { name: 'Ada' }, storedAt: 42, ttlMs: 1000 }, 5000);
+    expect(await redis.keys('*')).toEqual(['statuskit:{cache}:user:1']);
+    expect(JSON.parse((await redis.get('statuskit:{cache}:user:1'))!)).toEqual({
+      v: { name: 'Ada' },
+      s: 42,
+      t: 1000,
+    });
+    expect(await cache.get('user:1')).toEqual({ value: { name: 'Ada' }, storedAt: 42, ttlMs: 1000 });
+    expect(await cache.get('user:2')).toBeUndefined();
+  });
+
+  it('respects a custom prefix, adding a hash tag to it', async () => {
+    const cache = new RedisCache(redis, { prefix: 'shop:catalog:' });
+    await cache.set('k', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
+    expect(await redis.keys('*')).toEqual(['shop:{catalog}:k']);
+  });
+
+  it('lets Redis expire an entry after the ttl passed to set (ttlMs + staleTtlMs in a fallback)', async () => {
+    const cache = new RedisCache(redis);
+    const fb = fallback({
+      name: 'ttl',
+      key: (id: string) => id,
+      cache,
+      ttlMs: 60_000,
+      staleTtlMs: 540_000,
+      sources: [() => 'v'],
+      registry: false,
+    });
+    await fb.get('a');
+    await waitFor(async () => (await redis.exists('statuskit:{cache}:a')) === 1);
+    const pttl = await redis.pttl('statuskit:{cache}:a');
+    expect(pttl).toBeGreaterThan(590_000);
+    expect(pttl).toBeLessThanOrEqual(600_000);
+
+    await cache.set('short', { value: 1, storedAt: Date.now(), ttlMs: 50 }, 150);
+    expect(await cache.get('short')).toBeDefined();
+    await waitFor(async () => (await cache.get('short')) === undefined);
+  });
+
+  it('keeps an entry with an infinite ttl without expiry', async () => {
+    const cache = new RedisCache(redis);
+    await cache.set('forever', { value: 1, storedAt: 0, ttlMs: Infinity }, Infinity);
+    expect(await redis.pttl('statuskit:{cache}:forever')).toBe(-1);
+    expect((await cache.get('forever'))?.ttlMs).toBe(Infinity);
+  });
+
+  it('refuses a value that would not survive JSON, and stores nothing', async () => {
+    const cache = new RedisCache(redis);
+    await expect(cache.set('bad', { value: { id: 1n }, storedAt: 0, ttlMs: 1 }, 1000)).rejects.toThrow(
+      UnserializableValueError,
+    );
+    await expect(cache.set('bad', { value: { id: 1n }, storedAt: 0, ttlMs: 1 }, 1000)).rejects.toThrow(
+      'value.id is a BigInt',
+    );
+    expect(await redis.keys('*')).toEqual([]);
+  });
+
+  it('rejects with a clear error on a key that holds something else', async () => {
+    await redis.set('statuskit:{cache}:foreign', 'hello');
+    await expect(new RedisCache(redis).get('foreign')).rejects.toThrow('is not a statuskit cache entry');
+  });
+
+  it('deletes an entry', async () => {
+    const cache = new RedisCache(redis);
+    await cache.set('a', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
+    await cache.delete('a');
+    expect(await cache.get('a')).toBeUndefined();
+  });
+
+  it('rejects at once, without queueing, while the client is not connected', async () => {
+    const offline = new Redis(server.url, { lazyConnect: true, retryStrategy: () => null });
+    try {
+      const cache = new RedisCache(offline, { commandTimeoutMs: 5000 });
+      const started = Date.now();
+      await expect(cache.get('a')).rejects.toThrow(RedisUnavailableError);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      offline.disconnect();
+    }
+  });
+
+  it.each([
+    [{}, 'redis'],
+    [{ prefix: '' }, 'prefix'],
+    [{ commandTimeoutMs: 0 }, 'commandTimeoutMs'],
+    [{ commandTimeoutMs: Infinity }, 'commandTimeoutMs'],
+  ])('validates options at construction: %p', (opts, option) => {
+    const client = option === 'redis' ? ({} as Redis) : redis;
+    const build = () => new RedisCache(client, option === 'redis' ? undefined : (opts));
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(`\`${option}\``);
+  });
+});
+
+async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
