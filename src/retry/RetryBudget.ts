@@ -29,7 +29,8 @@ export const RETRY_BUDGET_DEFAULTS = Object.freeze({
   ratio: 0.1,
   minPerSecond: 10,
   ttlMs: 10_000,
-  now: Date.now,
+  // Looked up on each call, not captured at load: jest's fake timers replace `Date` later.
+  now: (): number => Date.now(),
 });
 
 /** The deposit window is kept in this many slices; old slices expire one by one. */

@@ -24,8 +24,6 @@ export interface ExecuteOptions {
 export interface RetryPolicy {
   /** Runs `fn` with the policy's retries. */
   execute<T>(fn: RetryFunction<T>, opts?: ExecuteOptions): Promise<T>;
-  /** The resolved options (frozen). */
-  readonly options: ResolvedRetryOptions;
 }
 
 /** What the loop decided after a failed try: wait `delayMs`, or throw `error`. */
@@ -87,7 +85,6 @@ async function run<T>(o: ResolvedRetryOptions, fn: RetryFunction<T>, callerSigna
 export function retryPolicy(opts?: RetryOptions): RetryPolicy {
   const options = resolveRetryOptions(opts);
   return Object.freeze({
-    options,
     execute<T>(fn: RetryFunction<T>, callOpts?: ExecuteOptions): Promise<T> {
       if (typeof fn !== 'function') return Promise.reject(new ConfigError('fn', fn, 'a function'));
       return run(options, fn, callOpts?.signal ?? options.signal);

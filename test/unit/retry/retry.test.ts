@@ -183,7 +183,7 @@ describe('retryPolicy()', () => {
     const results = Promise.all([policy.execute(a.fn), policy.execute(b.fn)]);
     await jest.advanceTimersByTimeAsync(1000);
     await expect(results).resolves.toEqual(['a', 'b']);
-    expect(Object.isFrozen(policy.options)).toBe(true);
+    expect(Object.isFrozen(policy)).toBe(true);
   });
 
   it('takes a per-call signal', async () => {
