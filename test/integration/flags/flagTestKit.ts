@@ -1,0 +1,59 @@
+import Redis, { type RedisOptions } from 'ioredis';
+
+/** Options for test clients that never block on ioredis's offline queue. */
+export const NON_BLOCKING: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  retryStrategy: () => 100,
+};
+
+/** Tracks ioredis clients so every test file can disconnect them all. */
+export class Clients {
+  private readonly all: Redis[] = [];
+
+  create(url: string, options: RedisOptions = NON_BLOCKING): Redis {
+    const client = new Redis(url, options);
+    client.on('error', () => undefined);
+    this.all.push(client);
+    return client;
+  }
+
+  /** A client with ioredis's default options (offline queue on, 20 retries per request). */
+  createDefault(url: string): Redis {
+    const client = new Redis(url);
+    client.on('error', () => undefined);
+    this.all.push(client);
+    return client;
+  }
+
+  disconnectAll(): void {
+    for (const c of this.all.splice(0)) c.disconnect();
+  }
+}
+
+/** Resolves once `predicate()` holds, polling every 5 ms; rejects after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<number> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return Date.now() - start;
+}
+
+/** Resolves once `client` reports `ready`. */
+export function waitReady(client: Redis, timeoutMs = 10_000): Promise<number> {
+  return waitFor(() => client.status === 'ready', timeoutMs, 'Redis client ready');
+}
+
+/** Collects `unhandledRejection`s while a test runs. */
+export function trackUnhandled(): { reasons: unknown[]; dispose(): void } {
+  const reasons: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void reasons.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  return { reasons, dispose: () => void process.off('unhandledRejection', onUnhandled) };
+}
