@@ -34,3 +34,14 @@ export { redact, toSafeError } from './redaction/redact';
 export type { SafeError } from './redaction/redact';
 export { METRICS } from './metrics/names';
 export type { RedisClient } from './redis/RedisLike';
+
+// Retry
+export { retry, retryPolicy } from './retry/retry';
+export type { RetryFunction, RetryPolicy, ExecuteOptions } from './retry/retry';
+export { RETRY_DEFAULTS } from './retry/RetryOptions';
+export type { RetryOptions, RetryContext, RetryEvent } from './retry/RetryOptions';
+export { RetryBudget, RETRY_BUDGET_DEFAULTS } from './retry/RetryBudget';
+export type { RetryBudgetOptions } from './retry/RetryBudget';
+export { backoffDelay, JITTERS } from './retry/backoff';
+export type { Jitter, BackoffOptions } from './retry/backoff';
+export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
