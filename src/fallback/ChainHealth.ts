@@ -56,7 +56,7 @@ export class ChainHealth {
     this.degraded = true;
     this.logger.warn(
       { fallback: this.name, source: tier, sourceIndex, err: toSafeError(causes[0]) },
-      `fallback "${this.name}" degraded: first source failed, answering from ${describe(tier, sourceIndex)}`,
+      `fallback "${this.name}" degraded: first source failed, ${describe(tier, sourceIndex)}`,
     );
   }
 
@@ -94,7 +94,7 @@ export class ChainHealth {
 }
 
 function describe(tier: FallbackOutcome, sourceIndex: number | undefined): string {
-  if (tier === 'source') return `source ${sourceIndex}`;
-  if (tier === 'error') return 'nothing (exhausted)';
-  return tier;
+  if (tier === 'source') return `answering from source ${sourceIndex}`;
+  if (tier === 'error') return 'and nothing else could answer';
+  return `answering from ${tier}`;
 }

@@ -116,7 +116,7 @@ describe('RedisCache', () => {
     [{ commandTimeoutMs: Infinity }, 'commandTimeoutMs'],
   ])('validates options at construction: %p', (opts, option) => {
     const client = option === 'redis' ? ({} as Redis) : redis;
-    const build = () => new RedisCache(client, option === 'redis' ? undefined : (opts));
+    const build = () => new RedisCache(client, option === 'redis' ? undefined : opts);
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(`\`${option}\``);
   });

@@ -1,0 +1,107 @@
+import { STATUS_CODES } from 'node:http';
+import type { Response } from 'express';
+
+/** Where a {@link cachedRoute} answer came from: the `X-Statuskit-Source` header. */
+export type RouteSource = 'cache' | 'origin' | 'stale' | 'stub';
+
+/** What {@link cachedRoute} stores: the status and the JSON text exactly as the route sent them. */
+export interface CachedBody {
+  status: number;
+  body: string;
+}
+
+/** A response's `end`, taken off the object so a wrapper can still reach the original. */
+export type EndFn = (...args: unknown[]) => unknown;
+
+/** The response's current `end` (the original, before {@link OriginRun} wraps it). */
+export function endOf(res: Response): EndFn {
+  return (res as unknown as Record<'end', EndFn>).end;
+}
+
+/** The header naming the tier that answered. */
+export const SOURCE_HEADER = 'X-Statuskit-Source';
+
+const CACHE_NAME = 'statuskit';
+/** Headers describing the failed origin body, dropped before a stale body or stub replaces it. */
+const BODY_HEADERS = [
+  'Content-Length',
+  'Content-Type',
+  'Content-Encoding',
+  'Content-Language',
+  'ETag',
+  'Last-Modified',
+];
+
+/** RFC 9211 `Cache-Status` of a fresh hit, with the seconds of freshness left. */
+export function hitStatus(ttlLeftMs: number): string {
+  return `${CACHE_NAME}; hit; ttl=${Math.floor(ttlLeftMs / 1000)}`;
+}
+
+/** `Cache-Status` of an answer the route produced (`stored` when it went to the cache). */
+export function originStatus(hadStale: boolean, stored: boolean): string {
+  return `${CACHE_NAME}; fwd=${hadStale ? 'stale' : 'miss'}${stored ? '; stored' : ''}`;
+}
+
+/**
+ * `Cache-Status` of a rescue: the route failed (`failure` is its status, or `'timeout'`) and a stale
+ * body (negative `ttl`: how long ago it went stale) or the stub answered instead.
+ */
+export function rescueStatus(
+  kind: 'stale' | 'stub',
+  failure: number | 'timeout',
+  ageOverMs?: number,
+): string {
+  let s = `${CACHE_NAME}; fwd=${kind === 'stale' ? 'stale' : 'miss'}`;
+  if (failure !== 'timeout') s += `; fwd-status=${failure}`;
+  if (kind === 'stale' && ageOverMs !== undefined) s += `; ttl=${-Math.ceil(ageOverMs / 1000)}`;
+  s += `; detail=${kind === 'stub' ? 'stub' : failure === 'timeout' ? 'timeout' : 'stale-if-error'}`;
+  return s;
+}
+
+/**
+ * Answers `body` as JSON with `end` (the response's own `end`, bypassing any wrapper), replacing
+ * whatever a failed route had already set about its body.
+ */
+export function answerJson(
+  res: Response,
+  end: EndFn,
+  body: CachedBody,
+  source: RouteSource,
+  cacheStatus: string,
+  ageMs?: number,
+): void {
+  for (const h of BODY_HEADERS) res.removeHeader(h);
+  res.statusCode = body.status;
+  res.statusMessage = STATUS_CODES[body.status] ?? '';
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body.body, 'utf8'));
+  res.setHeader(SOURCE_HEADER, source);
+  res.setHeader('Cache-Status', cacheStatus);
+  if (ageMs !== undefined) res.setHeader('Age', Math.max(0, Math.floor(ageMs / 1000)));
+  if (res.req.method === 'HEAD') end.call(res);
+  else end.call(res, body.body, 'utf8');
+}
+
+/**
+ * The JSON text of a response the route is ending with `chunk`, when it may be cached: a 2xx JSON
+ * body, no `Set-Cookie`, no `Cache-Control: private`/`no-store`. Otherwise `undefined`.
+ */
+export function cacheableBody(res: Response, chunk: unknown, encoding: unknown): string | undefined {
+  const status = res.statusCode;
+  if (status < 200 || status > 299 || chunk === undefined || chunk === null) return undefined;
+  if (res.getHeader('Set-Cookie') !== undefined) return undefined;
+  const cc = res.getHeader('Cache-Control');
+  if (cc !== undefined && /\b(private|no-store)\b/i.test(String(cc))) return undefined;
+  const ct = res.getHeader('Content-Type');
+  if (ct === undefined || !/[/+]json\b/i.test(String(ct))) return undefined;
+  if (typeof chunk === 'string') {
+    return encoding === undefined ||
+      typeof encoding === 'function' ||
+      (typeof encoding === 'string' && /^utf-?8$/i.test(encoding))
+      ? chunk
+      : undefined;
+  }
+  return chunk instanceof Uint8Array
+    ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8')
+    : undefined;
+}

@@ -1,0 +1,95 @@
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { isCacheTier, type CacheTier } from '../src/cache/CacheTier';
+import { ConfigError } from '../src/errors/ConfigError';
+import { resolveLogger } from '../src/logging/logger';
+import { resolveRegistry } from '../src/metrics/registry';
+import {
+  assertFunction,
+  assertNonEmptyString,
+  assertNumber,
+  assertOptions,
+  optionalNumber,
+} from '../src/validation/assert';
+
+/** Options of {@link cachedRoute}. */
+export interface CachedRouteOptions {
+  /** Names the route in metrics (`statuskit_fallback_total{name}`) and logs. */
+  name: string;
+  /** Where response bodies are kept: a `MemoryCache`, a `RedisCache` or your own tier. */
+  cache: CacheTier;
+  /**
+   * The cache key of a request. It sees `req.params`: mount `cachedRoute` on the route itself
+   * (`app.get('/products/:id', cachedRoute(…), handler)`). Put in it everything the body varies by.
+   */
+  key: (req: Request) => string;
+  /** How long a cached body is fresh, in milliseconds (`0`: cache only as a stale backup). */
+  ttlMs: number;
+  /**
+   * How long after `ttlMs` a cached body may still be served when the route fails.
+   * @default 0
+   */
+  staleTtlMs?: number;
+  /** Body answered (status 200) when the route fails and no stale body is left; it sees `req.params`. */
+  stub?: (req: Request) => unknown;
+  /**
+   * How long the route may take before the stale body or the stub is served instead, in
+   * milliseconds; with neither, a `TimeoutError` is passed to `next`. `0`: no bound.
+   * @default 0
+   */
+  timeoutMs?: number;
+  /** pino logger; one line when the route starts failing, one when it recovers. @default silent */
+  logger?: Logger;
+  /** Registry for `statuskit_fallback_total`; `false`: no metrics. @default prom-client's global registry */
+  registry?: Registry | false;
+  /**
+   * The clock, in epoch milliseconds.
+   * @default () => Date.now() (read at each call, so jest's fake timers move it)
+   */
+  now?: () => number;
+}
+
+/** Defaults of {@link CachedRouteOptions}. */
+export const CACHED_ROUTE_DEFAULTS = {
+  staleTtlMs: 0,
+  timeoutMs: 0,
+  now: (): number => Date.now(),
+} as const;
+
+/** {@link CachedRouteOptions} validated, copied and with every default applied. */
+export interface ResolvedCachedRouteOptions {
+  name: string;
+  cache: CacheTier;
+  key: (req: Request) => string;
+  ttlMs: number;
+  staleTtlMs: number;
+  stub: ((req: Request) => unknown) | undefined;
+  timeoutMs: number;
+  logger: Logger;
+  registry: Registry | undefined;
+  now: () => number;
+}
+
+/** Validates `opts` (ConfigError naming the option) and resolves every default, without touching `opts`. */
+export function resolveCachedRouteOptions(opts: CachedRouteOptions): ResolvedCachedRouteOptions {
+  const o = assertOptions<CachedRouteOptions>('cachedRoute options', opts);
+  if (!isCacheTier(o.cache)) {
+    throw new ConfigError('cache', o.cache, 'a CacheTier (an object with get, set and delete)');
+  }
+  return {
+    name: assertNonEmptyString('name', o.name),
+    cache: o.cache,
+    key: assertFunction<(req: Request) => string>('key', o.key),
+    ttlMs: assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true }),
+    staleTtlMs: optionalNumber('staleTtlMs', o.staleTtlMs, CACHED_ROUTE_DEFAULTS.staleTtlMs, {
+      min: 0,
+      allowInfinity: true,
+    }),
+    stub: o.stub === undefined ? undefined : assertFunction<(req: Request) => unknown>('stub', o.stub),
+    timeoutMs: optionalNumber('timeoutMs', o.timeoutMs, CACHED_ROUTE_DEFAULTS.timeoutMs, { min: 0 }),
+    logger: resolveLogger(o.logger, 'cachedRoute'),
+    registry: resolveRegistry(o.registry),
+    now: o.now === undefined ? CACHED_ROUTE_DEFAULTS.now : assertFunction<() => number>('now', o.now),
+  };
+}
