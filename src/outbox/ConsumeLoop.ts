@@ -1,0 +1,141 @@
+import type { RedisClient } from '../redis/RedisLike';
+import { toSafeError } from '../redaction/redact';
+import { backoffDelay } from '../retry/backoff';
+import { delay } from '../timing/delay';
+import type { BatchRunner } from './BatchRunner';
+import { command, isNoGroupError, parseReadReply, type OutboxContext, type RawEntry } from './OutboxContext';
+import { recoverPass, type RecoveryCounts } from './recoverPass';
+
+/** The Redis housekeeping the loop needs from its outbox. */
+export interface LoopHooks {
+  ensureGroup(client: RedisClient): Promise<void>;
+  refreshCounts(client: RedisClient): Promise<unknown>;
+  trim(client: RedisClient): Promise<unknown>;
+  logRecovery(counts: RecoveryCounts, always: boolean): void;
+}
+
+const RECONNECT = Object.freeze({ baseMs: 100, maxMs: 5000, jitter: 'equal' as const });
+const COUNTS_EVERY_MS = 1000;
+/** Consecutive failures before the loop logs that it lost Redis (start-up connects are quiet). */
+const WARN_AFTER = 5;
+
+/**
+ * The consumer loop: XREADGROUP BLOCK on a dedicated connection (`redis.duplicate()`, because a
+ * blocking read would stall every other command on the user's connection), a recovery pass every
+ * `claimIdleMs / 2` (own leftovers, then dead consumers' idle entries), trimming and gauge refresh.
+ * `stop()` ends a BLOCK at once by disconnecting, and otherwise waits for the run in flight. Internal.
+ */
+export class ConsumeLoop<P> {
+  private conn: RedisClient | undefined;
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private reading = false;
+
+  constructor(
+    private readonly ctx: OutboxContext<P>,
+    private readonly runner: BatchRunner<P>,
+    private readonly hooks: LoopHooks,
+  ) {}
+
+  /** True between `start()` and the end of `stop()`. */
+  get active(): boolean {
+    return this.running !== undefined;
+  }
+
+  start(): void {
+    if (this.running) return;
+    const conn = this.ctx.opts.redis.duplicate();
+    conn.on('error', (err: unknown) =>
+      this.ctx.logger.debug({ err: toSafeError(err) }, 'outbox consumer connection error'),
+    );
+    const controller = new AbortController();
+    this.conn = conn;
+    this.controller = controller;
+    this.running = this.loop(conn, controller.signal);
+  }
+
+  async stop(): Promise<void> {
+    const { running, conn, controller } = this;
+    if (!running || !conn || !controller) return;
+    controller.abort();
+    // Disconnect once only: ioredis arms a 2 s timer per call that a second call leaves behind.
+    const disconnectedEarly = this.reading;
+    if (disconnectedEarly) conn.disconnect();
+    await running;
+    if (!disconnectedEarly) conn.disconnect();
+    this.running = this.conn = this.controller = undefined;
+  }
+
+  private async loop(conn: RedisClient, signal: AbortSignal): Promise<void> {
+    const { opts, logger } = this.ctx;
+    let failures = 0;
+    let groupReady = false;
+    const next = { recover: 0, trim: Date.now() + opts.trimIntervalMs, counts: 0 };
+    while (!signal.aborted) {
+      try {
+        if (conn.status !== 'ready') throw new Error(`consumer connection is ${conn.status}`);
+        if (!groupReady) await this.hooks.ensureGroup(conn);
+        groupReady = true;
+        await this.housekeeping(conn, signal, next);
+        const entries = await this.read(conn, signal);
+        if (entries.length > 0) await this.runner.run(conn, entries, true, signal);
+        if (failures >= WARN_AFTER) logger.info('outbox consumer reached Redis again');
+        failures = 0;
+      } catch (err) {
+        if (signal.aborted) break;
+        if (isNoGroupError(err)) groupReady = false;
+        failures++;
+        if (failures === WARN_AFTER)
+          logger.warn({ err: toSafeError(err) }, 'outbox consumer cannot reach Redis');
+        if (conn.status === 'wait' || conn.status === 'end') conn.connect().catch(() => undefined);
+        await delay(backoffDelay(failures, RECONNECT), signal).catch(() => undefined);
+      }
+    }
+  }
+
+  private async housekeeping(
+    conn: RedisClient,
+    signal: AbortSignal,
+    next: { recover: number; trim: number; counts: number },
+  ): Promise<void> {
+    const { opts } = this.ctx;
+    const now = Date.now();
+    if (now >= next.recover) {
+      next.recover = now + Math.max(10, Math.floor(opts.claimIdleMs / 2));
+      this.hooks.logRecovery(await recoverPass(this.ctx, this.runner, conn, signal), false);
+    }
+    if (opts.trimIntervalMs > 0 && now >= next.trim) {
+      next.trim = now + opts.trimIntervalMs;
+      await this.hooks.trim(conn);
+    }
+    if (now >= next.counts) {
+      next.counts = now + COUNTS_EVERY_MS;
+      await this.hooks.refreshCounts(conn);
+    }
+  }
+
+  private async read(conn: RedisClient, signal: AbortSignal): Promise<RawEntry[]> {
+    // Checked synchronously with `reading = true`, so `stop()` either sees the read and disconnects
+    // or the read is never sent.
+    if (signal.aborted) return [];
+    const { opts, keys } = this.ctx;
+    this.reading = true;
+    try {
+      const reply = await command(
+        this.ctx,
+        conn,
+        'outbox read',
+        (c) =>
+          c.call(
+            'XREADGROUP',
+            ...['GROUP', opts.group, opts.consumer, 'COUNT', opts.batchSize, 'BLOCK', opts.blockMs],
+            ...['STREAMS', keys.stream, '>'],
+          ),
+        opts.blockMs + opts.commandTimeoutMs,
+      );
+      return parseReadReply(reply);
+    } finally {
+      this.reading = false;
+    }
+  }
+}

@@ -1,0 +1,251 @@
+import type { ChainableCommander } from 'ioredis';
+import type { Dependency, DependencyOptions } from '../dependencies/Dependency';
+import { RedisUnavailableError } from '../errors/RedisUnavailableError';
+import { TimeoutError } from '../errors/TimeoutError';
+import { resolveLogger } from '../logging/logger';
+import { resolveRegistry } from '../metrics/registry';
+import type { RedisClient } from '../redis/RedisLike';
+import { redact } from '../redaction/redact';
+import { BatchRunner } from './BatchRunner';
+import { ConsumeLoop } from './ConsumeLoop';
+import { outboxKeys } from './keys';
+import { command, type OutboxContext } from './OutboxContext';
+import {
+  encodeEvent,
+  eventFields,
+  reviewToEvent,
+  type NewOutboxEvent,
+  type OutboxEvent,
+  type ReviewRecord,
+  type StoredEvent,
+} from './OutboxEvent';
+import { outboxHealthCheck } from './outboxHealthCheck';
+import { OutboxMetrics } from './OutboxMetrics';
+import { resolveOutboxOptions, type OutboxOptions } from './OutboxOptions';
+import { recoverPass, type RecoveryCounts } from './recoverPass';
+import { ADD, COUNTS, REQUEUE, TRIM } from './scripts';
+
+/** What `recoverPending()` did. */
+export interface RecoverResult {
+  /** Events handled and acknowledged. */
+  recovered: number;
+  /** Events parked for manual review. */
+  manualReview: number;
+}
+
+/**
+ * A transactional outbox on Redis Streams (SPEC §9): `add` stores an event durably (idempotent by
+ * id), the consumer loop runs the handler for each one, failed runs are retried with backoff, and
+ * after `maxAttempts` runs the event is parked for manual review — never dropped. A crash at any
+ * point loses nothing: unacknowledged entries stay pending and `recoverPending()` replays them.
+ *
+ * @example
+ * const outbox = new Outbox({ redis, handler: async (e) => { await mailer.send(e.payload); } });
+ * await outbox.recoverPending();
+ * outbox.start();
+ * await outbox.add({ type: 'welcome-mail', payload: { to: 'ada@example.com' }, id: 'user-42' });
+ */
+export class Outbox<P = unknown> {
+  private readonly ctx: OutboxContext<P>;
+  private readonly runner: BatchRunner<P>;
+  private readonly loop: ConsumeLoop<P>;
+  private lifecycle = new AbortController();
+  private stopping: Promise<void> | undefined;
+  private readonly work = new Set<Promise<unknown>>();
+
+  constructor(options: OutboxOptions<P>) {
+    const opts = resolveOutboxOptions(options);
+    this.ctx = {
+      opts,
+      keys: outboxKeys(opts.stream),
+      metrics: new OutboxMetrics(resolveRegistry(options.registry)),
+      logger: resolveLogger(options.logger, 'outbox'),
+      local: new Set(),
+    };
+    this.runner = new BatchRunner(this.ctx);
+    this.loop = new ConsumeLoop(this.ctx, this.runner, {
+      ensureGroup: (c) => this.ensureGroup(c),
+      refreshCounts: (c) => this.counts(c),
+      trim: (c) => command(this.ctx, c, 'outbox trim', (cc) => TRIM.run(cc, [this.ctx.keys.stream], [])),
+      logRecovery: (counts, always) => this.logRecovery(counts, always),
+    });
+  }
+
+  /** The Redis key of the stream (the `stream` option with its hash tag). */
+  get streamKey(): string {
+    return this.ctx.keys.stream;
+  }
+
+  /** This process's consumer name in the group. */
+  get consumer(): string {
+    return this.ctx.opts.consumer;
+  }
+
+  /**
+   * Stores an event and resolves with its id. Adding an id that was added before (within
+   * `dedupeTtlMs`) stores nothing and resolves with the same id. When Redis is down or does not
+   * answer within `commandTimeoutMs`, rejects with `RedisUnavailableError`; after a timeout the
+   * event may or may not be stored, so add it again with the same id.
+   */
+  async add(event: NewOutboxEvent<P>): Promise<string> {
+    const stored = encodeEvent(event, Date.now());
+    try {
+      await command(this.ctx, this.ctx.opts.redis, 'outbox add', (c) =>
+        ADD.run(c, this.addKeys(stored), this.addArgs(stored)),
+      );
+    } catch (err) {
+      throw addError(stored.id, err, this.ctx.opts.commandTimeoutMs);
+    }
+    return stored.id;
+  }
+
+  /**
+   * Queues the add inside the caller's `multi` (a MULTI of the same Redis or Cluster slot), so the
+   * event is stored exactly when the caller's own writes commit: a failed or aborted EXEC stores
+   * neither. Idempotent like `add` (the Lua script checks the id inside the transaction). Returns
+   * the event id; throws `ConfigError` synchronously for a malformed event.
+   */
+  addTo(multi: ChainableCommander, event: NewOutboxEvent<P>): string {
+    const stored = encodeEvent(event, Date.now());
+    const keys = this.addKeys(stored);
+    multi.eval(ADD.source, keys.length, ...keys, ...this.addArgs(stored));
+    return stored.id;
+  }
+
+  /**
+   * Replays work left unfinished: this consumer's own pending entries first, then other consumers'
+   * entries idle longer than `claimIdleMs`. Call it at start-up (a stable `consumer` name makes a
+   * restart replay its own entries at once). Rejects with `RedisUnavailableError` when Redis is down.
+   */
+  async recoverPending(): Promise<RecoverResult> {
+    const signal = this.activeSignal();
+    const task = (async () => {
+      const client = this.ctx.opts.redis;
+      await this.ensureGroup(client);
+      const counts = await recoverPass(this.ctx, this.runner, client, signal);
+      this.logRecovery(counts, true);
+      await this.counts(client).catch(() => undefined);
+      return { recovered: counts.done, manualReview: counts.manualReview };
+    })();
+    return this.track(task);
+  }
+
+  /** Starts the consumer loop on a dedicated connection. Calling it twice is harmless. */
+  start(): void {
+    this.activeSignal();
+    this.loop.start();
+  }
+
+  /**
+   * Stops the loop: a blocking read ends at once, a handler in flight finishes and is acknowledged,
+   * and entries not run stay pending for the next start. Calling it twice is harmless.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.lifecycle.abort();
+      await Promise.all([this.loop.stop(), ...[...this.work].map((w) => w.catch(() => undefined))]);
+    })().finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  /** Every event parked for manual review, oldest first. */
+  async manualReview(): Promise<OutboxEvent<P>[]> {
+    const all = await command(this.ctx, this.ctx.opts.redis, 'outbox manual review', (c) =>
+      c.hgetall(this.ctx.keys.review),
+    );
+    const events = Object.values(all).map((text) => reviewToEvent(JSON.parse(text) as ReviewRecord));
+    this.ctx.metrics.setCounts(this.ctx.metrics.pendingCount ?? 0, events.length);
+    return events.sort((a, b) => (a.reviewAt ?? 0) - (b.reviewAt ?? 0)) as OutboxEvent<P>[];
+  }
+
+  /**
+   * Puts a parked event back on the stream for a fresh set of `maxAttempts` runs. Resolves `true`
+   * when it was requeued, `false` when no event with that id is in manual review.
+   */
+  async requeue(id: string): Promise<boolean> {
+    const { opts, keys } = this.ctx;
+    const text = await command(this.ctx, opts.redis, 'outbox requeue', (c) => c.hget(keys.review, id));
+    if (text === null) return false;
+    const record = JSON.parse(text) as ReviewRecord;
+    const sid = await command(this.ctx, opts.redis, 'outbox requeue', (c) =>
+      REQUEUE.run(c, [keys.stream, keys.review, keys.idPrefix + id], [...this.addArgs(record)]),
+    );
+    if (sid === null) return false;
+    this.ctx.metrics.adjustReview(-1);
+    this.ctx.logger.info({ eventId: id, type: record.type }, 'outbox event requeued from manual review');
+    return true;
+  }
+
+  /**
+   * A dependency for the manager: `OUTAGE` when Redis cannot be reached, `MINOR` while manual
+   * review is not empty, else `OK`. `opts` overrides any `Dependency` field (default id `'outbox'`).
+   */
+  healthCheck(opts?: DependencyOptions): Dependency {
+    return outboxHealthCheck(() => this.counts(this.ctx.opts.redis), this.ctx.keys.stream, opts);
+  }
+
+  private addKeys(e: StoredEvent): string[] {
+    return [this.ctx.keys.stream, this.ctx.keys.idPrefix + e.id];
+  }
+
+  private addArgs(e: StoredEvent): (string | number)[] {
+    return [...eventFields(e).filter((_, i) => i % 2 === 1), this.ctx.opts.dedupeTtlMs];
+  }
+
+  private async ensureGroup(client: RedisClient): Promise<void> {
+    const { opts, keys } = this.ctx;
+    try {
+      await command(this.ctx, client, 'outbox create group', (c) =>
+        c.xgroup('CREATE', keys.stream, opts.group, '0', 'MKSTREAM'),
+      );
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  private async counts(client: RedisClient): Promise<{ pending: number; review: number }> {
+    const { keys, opts, metrics } = this.ctx;
+    const reply = (await command(this.ctx, client, 'outbox counts', (c) =>
+      COUNTS.run(c, [keys.stream, keys.review], [opts.group]),
+    )) as [number, number];
+    metrics.setCounts(Number(reply[0]), Number(reply[1]));
+    return { pending: Number(reply[0]), review: Number(reply[1]) };
+  }
+
+  private logRecovery(counts: RecoveryCounts, always: boolean): void {
+    const found = counts.ownPending + counts.claimed + counts.deleted;
+    if (!always && found === 0) return;
+    const { done, manualReview, retried, ownPending, claimed, deleted } = counts;
+    this.ctx.logger.info(
+      { recovered: done, manualReview, retried, ownPending, claimed, deleted },
+      'outbox recovery finished',
+    );
+  }
+
+  /** The signal that `stop()` aborts; a new one after a finished stop. */
+  private activeSignal(): AbortSignal {
+    if (this.lifecycle.signal.aborted && !this.stopping) this.lifecycle = new AbortController();
+    return this.lifecycle.signal;
+  }
+
+  private track<T>(task: Promise<T>): Promise<T> {
+    this.work.add(task);
+    void task.finally(() => this.work.delete(task)).catch(() => undefined);
+    return task;
+  }
+}
+
+function addError(id: string, err: unknown, timeoutMs: number): RedisUnavailableError {
+  if (
+    err instanceof TimeoutError ||
+    (err instanceof RedisUnavailableError && err.cause instanceof TimeoutError)
+  ) {
+    return new RedisUnavailableError(
+      `outbox event "${id}" may not have been stored: Redis did not answer within ${timeoutMs} ms; ` +
+        'add it again with the same id (adds are idempotent)',
+      err,
+    );
+  }
+  const why = redact(err instanceof Error ? err.message : String(err));
+  return new RedisUnavailableError(`outbox event "${id}" was not stored: ${why}`, err);
+}

@@ -1,0 +1,50 @@
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { METRICS } from '../metrics/names';
+import { counter, gauge } from '../metrics/registry';
+
+/** How an event's delivery ended, as counted by `statuskit_outbox_events_total{outcome}`. */
+export type OutboxOutcome = 'done' | 'retried' | 'manual_review';
+
+/**
+ * The outbox's metrics. Gauges are set from counts the outbox fetched anyway (consumer loop,
+ * `healthCheck`, `recoverPending`), so a scrape never does I/O and never hangs on Redis.
+ */
+export class OutboxMetrics {
+  private readonly pending: Gauge | undefined;
+  private readonly review: Gauge | undefined;
+  private readonly outcomes: Record<OutboxOutcome, Counter.Internal | undefined>;
+  /** Last known counts; `undefined` until first fetched. */
+  pendingCount: number | undefined;
+  reviewCount: number | undefined;
+
+  constructor(registry: Registry | undefined) {
+    this.pending = registry && gauge(registry, METRICS.outboxPending);
+    this.review = registry && gauge(registry, METRICS.outboxManualReview);
+    const events = registry && counter(registry, METRICS.outboxEvents);
+    this.outcomes = {
+      done: events?.labels('done'),
+      retried: events?.labels('retried'),
+      manual_review: events?.labels('manual_review'),
+    };
+  }
+
+  /** Counts `n` events that ended with `outcome`. */
+  count(outcome: OutboxOutcome, n = 1): void {
+    if (n > 0) this.outcomes[outcome]?.inc(n);
+  }
+
+  /** Publishes freshly fetched counts. */
+  setCounts(pending: number, review: number): void {
+    this.pendingCount = pending;
+    this.reviewCount = review;
+    this.pending?.set(pending);
+    this.review?.set(review);
+  }
+
+  /** Adjusts the cached manual-review count after a park (+1) or requeue (−1). */
+  adjustReview(delta: number): void {
+    if (this.reviewCount === undefined) return;
+    this.reviewCount = Math.max(0, this.reviewCount + delta);
+    this.review?.set(this.reviewCount);
+  }
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { RedisClient } from '../redis/RedisLike';
+
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL when the server does not know it yet (first
+ * use, or after a restart flushed the script cache). Every key a script touches is passed in KEYS,
+ * so it runs on Redis Cluster (all outbox keys share one hash tag).
+ */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** Runs the script on `client`. */
+  async run(
+    client: RedisClient,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/**
+ * Adds an event unless its idempotency key exists. KEYS: stream, id key. ARGV: id, type, payload,
+ * createdAt, dedupe TTL ms (0 = no expiry). Returns `{ 1, streamId }` when added, `{ 0, streamId }`
+ * when the id was already added.
+ */
+export const ADD = new LuaScript(`
+local existing = redis.call('GET', KEYS[2])
+if existing then return {0, existing} end
+local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
+if tonumber(ARGV[5]) > 0 then
+  redis.call('SET', KEYS[2], sid, 'PX', ARGV[5])
+else
+  redis.call('SET', KEYS[2], sid)
+end
+return {1, sid}
+`);
+
+/**
+ * Acknowledges one finished entry and/or records the start of a handler run on another, in one
+ * round trip. KEYS: stream, state. ARGV: group, streamId to ack or '', streamId starting or ''.
+ * Returns 1 when the ack removed a pending entry.
+ */
+export const STEP = new LuaScript(`
+local acked = 0
+if ARGV[2] ~= '' then
+  acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':e')
+end
+if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[3], 1) end
+return acked
+`);
+
+/**
+ * Parks an entry for manual review atomically with its acknowledgement. KEYS: stream, state, review.
+ * ARGV: group, streamId, event id, JSON record. Returns 0 (and parks nothing) when the entry was no
+ * longer pending, i.e. someone else already finished it.
+ */
+export const REVIEW = new LuaScript(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':e')
+return 1
+`);
+
+/**
+ * Keeps entries a batch still owns from looking idle to other consumers' XAUTOCLAIM: re-claims
+ * (JUSTID: no delivery-count change) each entry that is still pending for this consumer. KEYS:
+ * stream. ARGV: group, consumer, streamId... Returns the ids still owned.
+ */
+export const HEARTBEAT = new LuaScript(`
+local kept = {}
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    kept[#kept + 1] = ARGV[i]
+  end
+end
+return kept
+`);
+
+/**
+ * Puts a parked event back on the stream. KEYS: stream, review, id key. ARGV: id, type, payload,
+ * createdAt, dedupe TTL ms. Returns the new stream id, or nil when the event is not parked.
+ */
+export const REQUEUE = new LuaScript(`
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return false end
+local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
+if tonumber(ARGV[5]) > 0 then
+  redis.call('SET', KEYS[3], sid, 'PX', ARGV[5])
+else
+  redis.call('SET', KEYS[3], sid)
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return sid
+`);
+
+/** Pending count of the group (0 before it exists) and size of manual review. KEYS: stream, review. ARGV: group. */
+export const COUNTS = new LuaScript(`
+local pending = 0
+local summary = redis.pcall('XPENDING', KEYS[1], ARGV[1])
+if type(summary) == 'table' and summary.err == nil then pending = summary[1] end
+return {pending, redis.call('HLEN', KEYS[2])}
+`);
+
+/**
+ * Trims acknowledged entries only: MINID is the oldest entry any group still needs (its oldest
+ * pending entry, else its last-delivered id), so an unacknowledged or undelivered entry is never
+ * removed. Nothing is trimmed while the stream has no group. KEYS: stream. Returns entries removed.
+ */
+export const TRIM = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+if #groups == 0 then return 0 end
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+local bound, bms, bseq = nil, 0, 0
+for _, g in ipairs(groups) do
+  local info = {}
+  for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+  local candidate = info['last-delivered-id']
+  if info['pending'] > 0 then candidate = redis.call('XPENDING', KEYS[1], info['name'])[2] end
+  local ms, seq = parse(candidate)
+  if bound == nil or ms < bms or (ms == bms and seq < bseq) then bound, bms, bseq = candidate, ms, seq end
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', bound)
+`);
