@@ -4,15 +4,7 @@ import { gauge } from '../metrics/registry';
 import { METRICS } from '../metrics/names';
 import { toSafeError } from '../redaction/redact';
 import { withTimeout } from '../timing/withTimeout';
-import { assertBoolean, assertOptions } from '../validation/assert';
-import { ConfigError } from '../errors/ConfigError';
-import {
-  assertFlagKey,
-  assertOptionalText,
-  MAX_ACTOR_LENGTH,
-  MAX_DESCRIPTION_LENGTH,
-  type Flag,
-} from './Flag';
+import { assertFlagKey, type Flag } from './Flag';
 import type { FlagNotice, FlagUnsubscribe } from './FlagStore';
 import { FlagSnapshot, type FlagChange, type FlagChangeOrigin } from './FlagSnapshot';
 import {
@@ -21,23 +13,7 @@ import {
   type FeatureFlagsOptions,
   type ResolvedFeatureFlagsOptions,
 } from './FeatureFlagsOptions';
-
-/** Options of `flags.set(key, enabled, opts)`. */
-export interface SetFlagOptions {
-  /** New description (≤ 1024 characters); omitted keeps the stored one. */
-  description?: string;
-  /** Who makes the change, recorded as `updatedBy` and logged. @default 'unknown' */
-  actor?: string;
-}
-
-/** A `set()` in flight, to recognise its own notice coming back from the store. */
-interface PendingSet {
-  key: string;
-  at: number;
-  actor: string;
-  enabled: boolean;
-  seen: boolean;
-}
+import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './setFlagOptions';
 
 /**
  * Feature flags and kill switches, flipped at run time on every instance (SPEC §8). `isEnabled` is
@@ -143,17 +119,11 @@ export class FeatureFlags extends EventEmitter {
    * is unavailable; then nothing changes here.
    */
   async set(key: string, enabled: boolean, opts?: SetFlagOptions): Promise<Flag> {
-    assertFlagKey(key);
-    assertBoolean('enabled', enabled);
-    const o = assertOptions<SetFlagOptions>('options', opts);
-    const description = assertOptionalText('description', o.description, MAX_DESCRIPTION_LENGTH);
-    if (description !== undefined && /\p{Cs}/u.test(description))
-      throw new ConfigError('description', description, 'well-formed Unicode text');
-    const actor = assertOptionalText('actor', o.actor, MAX_ACTOR_LENGTH) || 'unknown';
-    const pending: PendingSet = { key, at: this.opts.now(), actor, enabled, seen: false };
+    const write = { ...resolveSetFlag(key, enabled, opts), at: this.opts.now() };
+    const pending: PendingSet = { ...write, seen: false };
     this.pending.add(pending);
     try {
-      const { flag } = await this.opts.store.set({ key, enabled, description, actor, at: pending.at });
+      const { flag } = await this.opts.store.set(write);
       // Our own notice already came back: the snapshot holds this write or a later one.
       if (!pending.seen) this.apply(flag, 'local');
       return flag;
@@ -222,7 +192,7 @@ export class FeatureFlags extends EventEmitter {
     const f = notice.flag;
     let origin: FlagChangeOrigin = 'notice';
     for (const p of this.pending) {
-      if (p.key === f.key && p.at === f.updatedAt && p.actor === f.updatedBy && p.enabled === f.enabled) {
+      if (isEchoOf(p, f)) {
         p.seen = true;
         origin = 'local';
       }

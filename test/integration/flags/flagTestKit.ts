@@ -26,6 +26,11 @@ export class Clients {
     return client;
   }
 
+  /** Every client created so far and not yet disconnected. */
+  list(): Redis[] {
+    return [...this.all];
+  }
+
   disconnectAll(): void {
     for (const c of this.all.splice(0)) c.disconnect();
   }
