@@ -111,9 +111,11 @@ export class RedisFlagSubscriber {
   private async waitSubscribed(): Promise<void> {
     if (this.subscribed || !this.connection) return;
     const ac = new AbortController();
-    const subscribed = new Promise<void>((resolve) => this.waiters.push(resolve));
+    let waiter!: () => void;
+    const subscribed = new Promise<void>((resolve) => this.waiters.push((waiter = resolve)));
     await Promise.race([subscribed, delay(this.waitMs, ac.signal).catch(() => undefined)]);
     ac.abort();
+    this.waiters = this.waiters.filter((w) => w !== waiter);
   }
 
   private releaseWaiters(): void {

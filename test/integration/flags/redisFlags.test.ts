@@ -169,6 +169,33 @@ describe('RedisFlagStore while Redis is down or frozen', () => {
     await b.set('search', false, { actor: 'ops' });
     await waitFor(() => !a.isEnabled('search'), PROPAGATION_BOUND_MS);
   });
+  it('starts within its bounds while Redis is down, answers defaults, and catches up when Redis is back', async () => {
+    const seed = clients.create(server.url);
+    await waitReady(seed);
+    await new RedisFlagStore(seed, { prefix: 'boot:flags' }).set({
+      key: 'dark-mode',
+      enabled: true,
+      actor: 'ops',
+      at: 1,
+    });
+    await server.kill();
+    const client = clients.create(server.url);
+    const flags = new FeatureFlags({
+      store: new RedisFlagStore(client, { prefix: 'boot:flags', commandTimeoutMs: COMMAND_TIMEOUT_MS }),
+      defaults: { 'dark-mode': false },
+      refreshMs: 200,
+      registry: false,
+    });
+    running.push(flags);
+    const start = Date.now();
+    await flags.start();
+    expect(Date.now() - start).toBeLessThan(COMMAND_TIMEOUT_MS * 2 + MARGIN_MS);
+    expect(flags.stale).toBe(true);
+    expect(flags.isEnabled('dark-mode')).toBe(false);
+    await server.restart();
+    await waitFor(() => flags.isEnabled('dark-mode'), 10_000, 'catches up once Redis is back');
+    expect(flags.stale).toBe(false);
+  });
 });
 
 describe('RedisFlagStore layout', () => {

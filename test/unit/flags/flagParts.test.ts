@@ -1,7 +1,11 @@
 import fc from 'fast-check';
+import Redis from 'ioredis';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { assertFlagKey, FLAG_KEY_PATTERN, isValidFlagKey, parseFlag } from '../../../src/flags/Flag';
+import { FeatureFlags } from '../../../src/flags/FeatureFlags';
+import { flagProvider } from '../../../src/flags/flagProvider';
 import { FlagSnapshot } from '../../../src/flags/FlagSnapshot';
+import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { redisFlagLayout } from '../../../src/flags/redisFlagLayout';
 import { flag } from './ControlledFlagStore';
 
@@ -88,5 +92,36 @@ describe('FlagSnapshot', () => {
     ]);
     expect(snap.isEnabled('gone')).toBe(true);
     expect(snap.list().map((f) => f.key)).toEqual(['a']);
+  });
+});
+
+describe('RedisFlagStore options', () => {
+  const client = new Redis({ lazyConnect: true });
+  afterAll(() => client.disconnect());
+
+  it.each<[string, unknown, object, RegExp]>([
+    ['a non-client', {}, {}, /`redis` must be an ioredis/],
+    ['a prefix with a space', client, { prefix: 'my flags' }, /`prefix`/],
+    ['an empty prefix', client, { prefix: '' }, /`prefix`/],
+    ['commandTimeoutMs 0', client, { commandTimeoutMs: 0 }, /`commandTimeoutMs` must be an integer ≥ 1/],
+  ])('refuses %s with a ConfigError naming it', (_what, redis, opts, message) => {
+    expect(() => new RedisFlagStore(redis as Redis, opts)).toThrow(ConfigError);
+    expect(() => new RedisFlagStore(redis as Redis, opts)).toThrow(message);
+  });
+
+  it('opens no connection at construction', () => {
+    new RedisFlagStore(client);
+    expect(client.status).toBe('wait');
+  });
+});
+
+describe('flagProvider options', () => {
+  it('refuses anything but FeatureFlags and a non-boolean stopOnClose', () => {
+    expect(() => flagProvider({} as never)).toThrow(/`flags`/);
+    const flags = new FeatureFlags({ registry: false });
+    expect(() => flagProvider(flags, { stopOnClose: 'yes' as never })).toThrow(
+      /`stopOnClose` must be a boolean/,
+    );
+    expect(flagProvider(flags).metadata).toEqual({ name: 'statuskit' });
   });
 });
