@@ -45,3 +45,20 @@ export type { RetryBudgetOptions } from './retry/RetryBudget';
 export { backoffDelay, JITTERS } from './retry/backoff';
 export type { Jitter, BackoffOptions } from './retry/backoff';
 export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
+
+// Feature flags
+export { FeatureFlags } from './flags/FeatureFlags';
+export { FEATURE_FLAGS_DEFAULTS } from './flags/FeatureFlagsOptions';
+export type { FeatureFlagsOptions } from './flags/FeatureFlagsOptions';
+export { SET_FLAG_DEFAULTS } from './flags/setFlagOptions';
+export type { SetFlagOptions } from './flags/setFlagOptions';
+export { FLAG_KEY_PATTERN, isValidFlagKey } from './flags/Flag';
+export type { Flag } from './flags/Flag';
+export type { FlagChange, FlagChangeOrigin } from './flags/FlagSnapshot';
+export type { FlagNotice, FlagStore, FlagUnsubscribe, FlagWrite, FlagWriteResult } from './flags/FlagStore';
+export { MemoryFlagStore } from './flags/MemoryFlagStore';
+export { REDIS_FLAG_STORE_DEFAULTS, RedisFlagStore } from './flags/RedisFlagStore';
+export type { RedisFlagStoreOptions } from './flags/RedisFlagStore';
+export type { RedisFlagLayout } from './flags/redisFlagLayout';
+export { FLAG_PROVIDER_DEFAULTS, flagProvider, StatuskitFlagProvider } from './flags/flagProvider';
+export type { FlagProviderOptions } from './flags/flagProvider';
