@@ -1,0 +1,102 @@
+/**
+ * `npm run bench [-- filter...] [--quick] [...]`: runs every benchmark (or those whose name
+ * contains a filter word), each in its own child process with a time limit, tolerating one that is
+ * missing or fails; merges the results into `bench/results/latest.json`, prints the Markdown report
+ * and writes it into `bench/README.md` between the results markers.
+ */
+import path from 'node:path';
+import { forkNode, nextMessage, stopChild } from './lib/childProcess';
+import { machineInfo } from './lib/machine';
+import { parseArgs, type BenchOptions } from './lib/options';
+import { writeReadmeResults } from './lib/readme';
+import { renderReport } from './lib/report';
+import { loadResults, mergeResults, saveResults, type BenchmarkEntry } from './lib/results';
+import type { ModuleMessage } from './lib/runModule';
+
+/** A benchmark the runner knows: its module (exporting `run()`) and how long it may take. */
+interface BenchmarkDef {
+  name: string;
+  module: string;
+  timeoutS: number;
+  /** Pin the benchmark's process to this core (single-threaded in-process measures). */
+  core?: number;
+}
+
+/** Every benchmark, in run order. Modules written by other issues may be absent: reported, skipped. */
+export const BENCHMARKS: readonly BenchmarkDef[] = [
+  { name: 'peers', module: './peers/benchmark', timeoutS: 900 },
+  { name: 'inprocess', module: './inprocess', timeoutS: 900, core: 0 },
+  { name: 'manager', module: './manager', timeoutS: 300 },
+  { name: 'http', module: './http', timeoutS: 300 },
+  { name: 'fallback', module: './fallback', timeoutS: 300 },
+  { name: 'outbox', module: './outbox', timeoutS: 300 },
+];
+
+const RUN_MODULE = path.join(__dirname, 'lib/runModule.js');
+
+async function runOne(def: BenchmarkDef, options: BenchOptions): Promise<BenchmarkEntry> {
+  const ranAt = new Date().toISOString();
+  const machine = machineInfo();
+  const started = Date.now();
+  const child = forkNode(RUN_MODULE, [path.join(__dirname, def.module)], {
+    core: def.core,
+    stdio: 'inherit',
+    env: { STATUSKIT_BENCH: JSON.stringify(options), ...(options.quick ? { BENCH_QUICK: '1' } : {}) },
+  });
+  const base = { ranAt, machine, options: { ...options } };
+  try {
+    const msg = await nextMessage(child, (m) => m as ModuleMessage, def.timeoutS * 1000);
+    const seconds = (Date.now() - started) / 1000;
+    if (msg.type === 'result') return { ...base, status: 'ok', seconds, result: msg.result };
+    return { ...base, status: msg.type, seconds, error: msg.message };
+  } catch (err) {
+    const timedOut = err instanceof Error && err.message.includes('did not answer');
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      ...base,
+      status: timedOut ? 'timeout' : 'error',
+      seconds,
+      error: err instanceof Error ? err.message : String(err),
+    };
+  } finally {
+    await stopChild(child, 2000);
+  }
+}
+
+/** Runs the selected benchmarks and writes results; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { options, filters } = parseArgs(argv);
+  const selected = BENCHMARKS.filter((b) => filters.length === 0 || filters.some((f) => b.name.includes(f)));
+  if (selected.length === 0) {
+    console.error(
+      `no benchmark matches ${filters.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+    );
+    return 2;
+  }
+  const entries: Record<string, BenchmarkEntry> = {};
+  for (const def of selected) {
+    console.error(`bench: ${def.name} …`);
+    const entry = await runOne(def, options);
+    entries[def.name] = entry;
+    console.error(
+      `bench: ${def.name} ${entry.status} in ${Math.round(entry.seconds)} s${entry.error ? `: ${entry.error}` : ''}`,
+    );
+  }
+  const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  const results = mergeResults(loadResults(), command, entries);
+  saveResults(results);
+  const report = renderReport(results);
+  writeReadmeResults(report);
+  process.stdout.write(`${report}\n`);
+  return Object.values(entries).some((e) => e.status === 'error' || e.status === 'timeout') ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
