@@ -45,6 +45,7 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
   private firstRound: Promise<void> | undefined;
   private isReady = false;
   private isDraining = false;
+  private announcedSystem: CheckStatus = 'OK';
 
   /** @throws ConfigError naming the first invalid option. */
   constructor(opts?: DependencyManagerOptions) {
@@ -105,8 +106,8 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
       this.results.delete(id);
       this.cachedSnapshot = undefined;
       this.metrics.removeDependency(id, runner.dep.urgency);
-      const from = this.aggregate.status;
-      this.systemMaybeChanged(from, this.aggregate.replace(runner.dep.urgency, last.status, undefined));
+      this.aggregate.replace(runner.dep.urgency, last.status, undefined);
+      this.announceSystem();
     }
     this.safeEmit('removed', runner.dep.source);
     return true;
@@ -170,7 +171,6 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     this.cachedSnapshot = undefined;
     if (run !== undefined) this.metrics.observeRun(result.id, run.kind, run.durationMs);
     const changed = prev?.status !== result.status;
-    const systemFrom = this.aggregate.status;
     if (changed) {
       this.aggregate.replace(result.urgency, prev?.status, result.status);
       this.metrics.setDependency(result.id, result.urgency, result.status);
@@ -179,11 +179,18 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     this.safeEmit('checked', result);
     if (changed)
       this.safeEmit('changed', { id: result.id, from: prev?.status ?? null, to: result.status, result });
-    this.systemMaybeChanged(systemFrom, this.aggregate.status);
+    this.announceSystem();
   }
 
-  private systemMaybeChanged(from: CheckStatus, to: CheckStatus): void {
+  /**
+   * Reports the system status if it differs from the last one reported. Comparing with what was
+   * announced (not with a value captured earlier) keeps `from` right when a listener re-enters.
+   */
+  private announceSystem(): void {
+    const from = this.announcedSystem;
+    const to = this.aggregate.status;
     if (from === to) return;
+    this.announcedSystem = to;
     this.metrics.setSystem(to);
     this.log.system(from, to);
     this.safeEmit('systemChanged', { from, to });
@@ -194,6 +201,7 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     event: K,
     ...args: DependencyManagerEvents[K]
   ): void {
+    if (this.listenerCount(event) === 0) return;
     const listeners = (this as EventEmitter).rawListeners(event) as AnyListener[];
     for (const listener of listeners) {
       try {

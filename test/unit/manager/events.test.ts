@@ -129,3 +129,19 @@ describe('manager events', () => {
     expect(once).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('re-entrant listeners', () => {
+  it('a listener that unregisters a dependency keeps `systemChanged` a consistent chain', async () => {
+    const manager = newManager();
+    const chain: string[] = [];
+    manager.on('systemChanged', (e) => chain.push(`${e.from}→${e.to}`));
+    manager.on('checked', (r) => {
+      if (r.id === 'b') manager.unregister('a');
+    });
+    manager.register(fixed('a', 'OUTAGE')).register(fixed('b', 'MINOR'));
+    await manager.evaluate('a');
+    await manager.evaluate('b');
+    expect(chain).toEqual(['OK→OUTAGE', 'OUTAGE→MINOR']);
+    expect(manager.systemStatus).toBe('MINOR');
+  });
+});
