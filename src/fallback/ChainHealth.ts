@@ -1,27 +1,20 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { UnserializableValueError } from '../cache/UnserializableValueError';
-import { METRICS } from '../metrics/names';
-import { counter } from '../metrics/registry';
 import { toSafeError } from '../redaction/redact';
-import type { FallbackTier } from './FallbackOptions';
+import { fallbackCounts, type FallbackOutcome, type OutcomeCounts } from './fallbackCounter';
 
-/** A label of `statuskit_fallback_total{source}`: a tier, or `error` when the chain was exhausted. */
-export type FallbackOutcome = FallbackTier | 'error';
-
-type Inc = { inc(): void };
-const NOOP: Inc = { inc: () => undefined };
-const OUTCOMES: readonly FallbackOutcome[] = ['cache', 'source', 'stale', 'stub', 'error'];
+export type { FallbackOutcome } from './fallbackCounter';
 
 /**
  * What a fallback chain reports about itself: `statuskit_fallback_total{name, source}` per answer
- * (label children resolved once), and log lines on transitions only — when the chain starts
+ * (cells resolved once), and log lines on transitions only — when the chain starts
  * degrading and when it recovers, when the cache tier fails and when it answers again — never one
  * per call (SPEC §11). Per-call detail is at debug level.
  */
 export class ChainHealth {
-  /** One counter child per outcome, created at construction. */
-  readonly count: Readonly<Record<FallbackOutcome, Inc>>;
+  /** `statuskit_fallback_total` cells of this chain, one per outcome (see {@link fallbackCounts}). */
+  readonly count: OutcomeCounts;
   private degraded = false;
   private cacheDown = false;
   private warnedUnserializable = false;
@@ -31,14 +24,7 @@ export class ChainHealth {
     private readonly logger: Logger,
     registry: Registry | undefined,
   ) {
-    const c = registry ? counter(registry, METRICS.fallback) : undefined;
-    const count = {} as Record<FallbackOutcome, Inc>;
-    for (const o of OUTCOMES) {
-      // Every series exists from the start (at 0), so rate() and alerts see the first event.
-      c?.inc({ name, source: o }, 0);
-      count[o] = c ? c.labels({ name, source: o }) : NOOP;
-    }
-    this.count = Object.freeze(count);
+    this.count = fallbackCounts(registry, name);
   }
 
   /** The chain answered from `tier` after the sources before `sourceIndex` failed with `causes`. */

@@ -90,6 +90,24 @@ describe('RedisCache', () => {
     await expect(new RedisCache(redis).get('foreign')).rejects.toThrow('is not a statuskit cache entry');
   });
 
+  it('looks up the keys asked for in the same tick with one MGET', async () => {
+    const cache = new RedisCache(redis);
+    for (let i = 0; i < 10; i++) await cache.set(`k${i}`, { value: i, storedAt: 0, ttlMs: 1 }, 60_000);
+    await redis.set('statuskit:{cache}:corrupt', 'not json');
+    await redis.config('RESETSTAT');
+    const keys = [...Array.from({ length: 10 }, (_, i) => `k${i}`), 'missing', 'k3', 'corrupt'];
+    const answers = await Promise.allSettled(keys.map((k) => cache.get(k)));
+    expect(answers.slice(0, 10).map((a) => a.status === 'fulfilled' && a.value?.value)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect(answers[10]).toEqual({ status: 'fulfilled', value: undefined });
+    expect(answers[11]).toMatchObject({ status: 'fulfilled', value: { value: 3 } });
+    expect(answers[12]).toMatchObject({ status: 'rejected' });
+    const stats = await redis.info('commandstats');
+    expect(stats).toMatch(/cmdstat_mget:calls=1,/);
+    expect(stats).not.toMatch(/cmdstat_get:/);
+  });
+
   it('deletes an entry', async () => {
     const cache = new RedisCache(redis);
     await cache.set('a', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
@@ -98,7 +116,12 @@ describe('RedisCache', () => {
   });
 
   it('rejects at once, without queueing, while the client is not connected', async () => {
-    const offline = new Redis(server.url, { lazyConnect: true, retryStrategy: () => null });
+    // disconnectTimeout: ioredis arms an un-unref'd 2 s timer when disconnecting a socket that is still connecting.
+    const offline = new Redis(server.url, {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      disconnectTimeout: 10,
+    });
     try {
       const cache = new RedisCache(offline, { commandTimeoutMs: 5000 });
       const started = Date.now();

@@ -273,6 +273,30 @@ describe('fallback chain over an in-memory cache', () => {
     expect(await counts(registry, 'metrics')).toEqual({ cache: 1, source: 1, stale: 1, stub: 0, error: 1 });
   });
 
+  it('shows every series from the start, and the totals of chains sharing a name, in a scrape', async () => {
+    const registry = new Registry();
+    const make = () =>
+      fallback({
+        name: 'shared',
+        key,
+        cache: new MemoryCache(),
+        ttlMs: 1000,
+        sources: [() => 'v'],
+        registry,
+      });
+    const a = make();
+    const b = make();
+    expect(await registry.metrics()).toContain('statuskit_fallback_total{name="shared",source="stub"} 0');
+    await a.get('1');
+    await a.get('1');
+    await b.get('1');
+    const text = await registry.metrics();
+    expect(text).toContain('statuskit_fallback_total{name="shared",source="source"} 2');
+    expect(text).toContain('statuskit_fallback_total{name="shared",source="cache"} 1');
+    await b.get('1');
+    expect(await registry.metrics()).toContain('statuskit_fallback_total{name="shared",source="cache"} 2');
+  });
+
   it('logs one warning when it starts degrading and one info line when it recovers', async () => {
     const { logger, lines } = logSink();
     let up = true;
