@@ -90,7 +90,7 @@ export class Fallback<T, A extends unknown[]> {
     try {
       entry = cache.peek(key);
     } catch {
-      return undefined; // the flight reads again through get() and reports the failure
+      return undefined; // the flight reads the tier again and reports the failure
     }
     if (entry === undefined) return undefined;
     const ageMs = this.o.now() - entry.storedAt;

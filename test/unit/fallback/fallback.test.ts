@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { CacheEntry, CacheTier } from '../../../src/cache/CacheTier';
+import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { FallbackExhaustedError } from '../../../src/errors/FallbackExhaustedError';
@@ -375,6 +375,3 @@ describe('fallback chain over an in-memory cache', () => {
     });
   });
 });
-
-// Keeps the imported type in use for readers: entries carry their age information.
-export type _Entry = CacheEntry;
