@@ -6,3 +6,30 @@ export type { FeatureGateOptions } from './featureGate';
 export { flagsAdmin } from './flagsAdmin';
 export type { FlagsAdminOptions } from './flagsAdmin';
 export type { FlagView } from './flagsAdminRequest';
+
+// Health routes, probes and the status page
+export { healthRoutes } from './healthRoutes';
+export { HEALTH_ROUTES_DEFAULTS } from './healthOptions';
+export type { HealthRoutesOptions, HealthState } from './healthOptions';
+export { isLoopbackRequest } from './privateAccess';
+export type { HealthSource, StatusSource } from './managerView';
+
+// Interceptor and gates
+export { shortCircuit, SHORT_CIRCUIT_DEFAULTS, defaultShortCircuitExclude } from './shortCircuit';
+export type { ShortCircuitOptions } from './shortCircuit';
+export { requireDependency, REQUIRE_DEPENDENCY_DEFAULTS } from './requireDependency';
+export type { RequireDependencyOptions } from './requireDependency';
+export { degradation } from './degradation';
+export type { DegradationView } from './degradation';
+
+// Metrics and shutdown
+export { metricsRoute } from './metricsRoute';
+export { gracefulShutdown } from './gracefulShutdown';
+export type { ClosableServer, ShutdownHandle, ShutdownState } from './gracefulShutdown';
+export { GRACEFUL_SHUTDOWN_DEFAULTS } from './shutdownOptions';
+export type { GracefulShutdownOptions } from './shutdownOptions';
+
+// Cached routes
+export { cachedRoute } from './cachedRoute';
+export { CACHED_ROUTE_DEFAULTS } from './cachedRouteOptions';
+export type { CachedRouteOptions } from './cachedRouteOptions';

@@ -62,3 +62,42 @@ export type { RedisFlagStoreOptions } from './flags/RedisFlagStore';
 export type { RedisFlagLayout } from './flags/redisFlagLayout';
 export { FLAG_PROVIDER_DEFAULTS, flagProvider, StatuskitFlagProvider } from './flags/flagProvider';
 export type { FlagProviderOptions } from './flags/flagProvider';
+
+// Security helpers (used by the private views and the admin routers; handy for your own)
+export { safeEqual, bearerToken } from './security/tokens';
+
+// Dependency manager
+export { DependencyManager } from './manager/DependencyManager';
+export { DEPENDENCY_MANAGER_DEFAULTS } from './manager/ManagerOptions';
+export type { DependencyDefaults, DependencyManagerOptions } from './manager/ManagerOptions';
+export type {
+  DependencyChangedEvent,
+  DependencyManagerEventName,
+  DependencyManagerEvents,
+  SystemChangedEvent,
+} from './manager/ManagerEvents';
+
+// Cache tiers and fallback
+export { MemoryCache, MEMORY_CACHE_DEFAULTS } from './cache/MemoryCache';
+export type { MemoryCacheOptions } from './cache/MemoryCache';
+export { RedisCache, REDIS_CACHE_DEFAULTS } from './cache/RedisCache';
+export type { RedisCacheOptions } from './cache/RedisCache';
+export { isCacheTier } from './cache/CacheTier';
+export type { CacheEntry, CacheTier } from './cache/CacheTier';
+export { UnserializableValueError } from './cache/UnserializableValueError';
+export { Fallback, fallback } from './fallback/fallback';
+export { FALLBACK_DEFAULTS } from './fallback/FallbackOptions';
+export type {
+  FallbackOptions,
+  FallbackResult,
+  FallbackSource,
+  FallbackTier,
+  SourceContext,
+} from './fallback/FallbackOptions';
+
+// Outbox
+export { Outbox } from './outbox/Outbox';
+export type { RecoverResult } from './outbox/Outbox';
+export { OUTBOX_DEFAULTS } from './outbox/OutboxOptions';
+export type { OutboxBackoffOptions, OutboxOptions } from './outbox/OutboxOptions';
+export type { NewOutboxEvent, OutboxEvent, OutboxEventStatus, OutboxHandler } from './outbox/OutboxEvent';

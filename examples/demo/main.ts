@@ -1,15 +1,45 @@
-// The statuskit demo shop: `npm run demo`. Every later capability is added here the way the README shows it.
-import express from 'express';
+// The statuskit demo shop: `npm run demo` (embedded defaults) or `REDIS_URL=redis://127.0.0.1:6379 npm run demo`.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { gracefulShutdown } from 'statuskit/middleware';
+import { createShop } from './createShop';
 
-const port = Number(process.env.PORT ?? 3000);
-const app = express();
-app.get('/livez', (_req, res) => {
-  res.type('text/plain').send('ok');
-});
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const token = process.env.STATUSKIT_TOKEN || randomBytes(20).toString('hex');
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const shop = createShop({ redisUrl, token, logger });
 
-const server = app.listen(port, () => {
-  console.log(`statuskit demo listening on http://localhost:${port}`);
-  console.log(`  liveness:  http://localhost:${port}/livez`);
+  // Listen first: /livez answers at once and /readyz says 503 until the first round of checks is in.
+  const server = shop.app.listen(port, () => {
+    const base = `http://localhost:${(server.address() as { port: number }).port}`;
+    const auth = `-H 'Authorization: Bearer ${token}'`;
+    console.log(`
+statuskit demo shop on ${base}  (${redisUrl ? `Redis at ${redisUrl.replace(/\/\/[^@]*@/, '//***@')}` : 'embedded in-memory cache and flags, no outbox'})
+  token:          ${token}
+  shop:           ${base}/products/1   ${base}/products   POST ${base}/orders
+  health (LB):    ${base}/healthcheck
+  status page:    ${base}/healthcheck/details   (open in a browser from this machine)
+  probes:         ${base}/livez   ${base}/readyz
+  metrics:        ${base}/metrics
+  flags:          curl ${auth} ${base}/admin/flags
+  break things:   curl -X PUT ${auth} -H 'Content-Type: application/json' -d '{"mode":"failing"}' ${base}/admin/simulate/product-db
+                  (services: product-db, partner-api, orders-db, payment-api, recommendations; modes: ok, slow, failing)
+`);
+  });
+  gracefulShutdown(server, {
+    manager: shop.manager,
+    drainDelayMs: Number(process.env.DRAIN_DELAY_MS ?? 2000),
+    timeoutMs: 15_000,
+    logger,
+    onShutdown: () => shop.stop(),
+  });
+  await shop.start();
+  logger.info({ condition: shop.manager.systemStatus }, 'first round of checks done: ready');
+}
+
+main().catch((err: unknown) => {
+  console.error('demo failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
 });
-process.once('SIGINT', () => server.close());
-process.once('SIGTERM', () => server.close());

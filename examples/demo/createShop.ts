@@ -1,0 +1,94 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { Outbox, type DependencyManager, type FeatureFlags } from 'statuskit';
+import { degradation, flagsAdmin, healthRoutes, metricsRoute, shortCircuit } from 'statuskit/middleware';
+import { createManager } from './dependencies';
+import { createInfrastructure, type Infrastructure } from './infrastructure';
+import { chargeHandler, orderRoutes, type ChargeEvent, type Order } from './routes/orders';
+import { productRoutes } from './routes/products';
+import { simulateRoutes } from './routes/simulate';
+import { createServices, type Services } from './services';
+
+/** Everything the demo shop is made of, so `main.ts` and the tests can start and stop it. */
+export interface Shop {
+  app: Express;
+  manager: DependencyManager;
+  flags: FeatureFlags;
+  services: Services;
+  infrastructure: Infrastructure;
+  outbox: Outbox<ChargeEvent> | undefined;
+  /** Starts flags, the manager and the outbox consumer (after replaying unfinished work). */
+  start(): Promise<void>;
+  /** Stops everything; leaves no handle open. */
+  stop(): Promise<void>;
+}
+
+/** Builds the demo shop: the way the README wires statuskit into an Express app. */
+export function createShop(opts: { redisUrl?: string; token: string; logger: Logger }): Shop {
+  const { token, logger } = opts;
+  const infrastructure = createInfrastructure(opts.redisUrl, logger);
+  const { registry, cache, flags, redis } = infrastructure;
+  const services = createServices();
+  const orders = new Map<string, Order>();
+  const outbox = redis
+    ? new Outbox<ChargeEvent>({
+        redis,
+        stream: 'shop:outbox',
+        handler: chargeHandler(services, flags, orders),
+        maxAttempts: 5,
+        claimIdleMs: 30_000,
+        logger,
+        registry,
+      })
+    : undefined;
+  const manager = createManager({ services, flags, redis, outbox, logger, registry });
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Probes, reports and metrics come first: the short-circuit never hides them.
+  app.use(healthRoutes(manager, { token, appName: 'statuskit-demo-shop' }));
+  app.use(metricsRoute(registry));
+  app.use('/admin', flagsAdmin(flags, { token }));
+  app.use('/admin', simulateRoutes(services, token));
+  // On OUTAGE every route below answers 500 at once instead of timing out.
+  app.use(shortCircuit(manager));
+  app.use(degradation(manager));
+  app.get('/', (_req, res) => {
+    res.json({
+      shop: 'statuskit demo',
+      try: ['/products/1', '/products', 'POST /orders', '/healthcheck/details'],
+    });
+  });
+  app.use(productRoutes({ services, cache, flags, logger, registry }));
+  app.use(orderRoutes({ manager, services, flags, redis, outbox, orders, logger, registry }));
+  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err: err.message }, 'request failed');
+    res.status(500).json({ error: 'internal_error', message: 'the request could not be completed' });
+  });
+
+  return {
+    app,
+    manager,
+    flags,
+    services,
+    infrastructure,
+    outbox,
+    async start() {
+      await flags.start();
+      await manager.start();
+      if (outbox) {
+        const recovered = await outbox.recoverPending().catch((err: Error) => {
+          logger.warn({ err: err.message }, 'outbox recovery failed; will retry in the background');
+          return undefined;
+        });
+        if (recovered) logger.info(recovered, 'outbox recovered unfinished work');
+        outbox.start();
+      }
+    },
+    async stop() {
+      await outbox?.stop();
+      await manager.stop();
+      await infrastructure.close();
+    },
+  };
+}
