@@ -33,3 +33,4 @@ export type { GracefulShutdownOptions } from './shutdownOptions';
 export { cachedRoute } from './cachedRoute';
 export { CACHED_ROUTE_DEFAULTS } from './cachedRouteOptions';
 export type { CachedRouteOptions } from './cachedRouteOptions';
+export type { RouteSource } from './cachedRouteHeaders';

@@ -10,6 +10,7 @@ import { StatuskitError } from '../errors/StatuskitError';
  * // UnserializableValueError: cannot cache the value under "k" as JSON: value.at is a Date …
  */
 export class UnserializableValueError extends StatuskitError {
+  declare readonly code: 'ERR_STATUSKIT_CACHE_VALUE';
   /** The cache key the value was meant for. */
   readonly key: string;
   /** Where in the value the problem is, e.g. `'value.items[2].price'`. */
@@ -19,6 +20,7 @@ export class UnserializableValueError extends StatuskitError {
     super(
       `cannot cache the value under ${JSON.stringify(key)} as JSON: ${path} is ${problem}; ` +
         'store plain objects, arrays, strings, finite numbers, booleans and null',
+      { code: 'ERR_STATUSKIT_CACHE_VALUE' },
     );
     this.name = 'UnserializableValueError';
     this.key = key;

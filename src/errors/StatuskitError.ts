@@ -8,7 +8,8 @@ export type StatuskitErrorCode =
   | 'ERR_STATUSKIT_RETRY_EXHAUSTED'
   | 'ERR_STATUSKIT_BUDGET_EXHAUSTED'
   | 'ERR_STATUSKIT_TIMEOUT'
-  | 'ERR_STATUSKIT_REDIS_UNAVAILABLE';
+  | 'ERR_STATUSKIT_REDIS_UNAVAILABLE'
+  | 'ERR_STATUSKIT_CACHE_VALUE';
 
 /**
  * Base class of every error statuskit throws. Carries a stable `code` (`ERR_STATUSKIT_*`) and an
