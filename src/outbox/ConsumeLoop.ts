@@ -2,6 +2,7 @@ import type { RedisClient } from '../redis/RedisLike';
 import { toSafeError } from '../redaction/redact';
 import { backoffDelay } from '../retry/backoff';
 import { delay } from '../timing/delay';
+import { withTimeout } from '../timing/withTimeout';
 import type { BatchRunner } from './BatchRunner';
 import { command, isNoGroupError, parseReadReply, type OutboxContext, type RawEntry } from './OutboxContext';
 import { recoverPass, type RecoveryCounts } from './recoverPass';
@@ -9,21 +10,19 @@ import { recoverPass, type RecoveryCounts } from './recoverPass';
 /** The Redis housekeeping the loop needs from its outbox. */
 export interface LoopHooks {
   ensureGroup(client: RedisClient): Promise<void>;
-  refreshCounts(client: RedisClient): Promise<unknown>;
   trim(client: RedisClient): Promise<unknown>;
   logRecovery(counts: RecoveryCounts, always: boolean): void;
 }
 
 const RECONNECT = Object.freeze({ baseMs: 100, maxMs: 5000, jitter: 'equal' as const });
-const COUNTS_EVERY_MS = 1000;
 /** Consecutive failures before the loop logs that it lost Redis (start-up connects are quiet). */
 const WARN_AFTER = 5;
 
 /**
  * The consumer loop: XREADGROUP BLOCK on a dedicated connection (`redis.duplicate()`, because a
  * blocking read would stall every other command on the user's connection), a recovery pass every
- * `claimIdleMs / 2` (own leftovers, then dead consumers' idle entries), trimming and gauge refresh.
- * `stop()` ends a BLOCK at once by disconnecting, and otherwise waits for the run in flight. Internal.
+ * `claimIdleMs / 2` (own leftovers, then dead consumers' idle entries) and trimming. `stop()` ends a
+ * BLOCK at once by disconnecting, and otherwise waits for the run in flight (bounded). Internal.
  */
 export class ConsumeLoop<P> {
   private conn: RedisClient | undefined;
@@ -54,14 +53,20 @@ export class ConsumeLoop<P> {
     this.running = this.loop(conn, controller.signal);
   }
 
-  async stop(): Promise<void> {
+  /** Resolves once the loop ended, or after `timeoutMs` with a handler still running (logged). */
+  async stop(timeoutMs: number): Promise<void> {
     const { running, conn, controller } = this;
     if (!running || !conn || !controller) return;
     controller.abort();
     // Disconnect once only: ioredis arms a 2 s timer per call that a second call leaves behind.
     const disconnectedEarly = this.reading;
     if (disconnectedEarly) conn.disconnect();
-    await running;
+    await withTimeout(() => running, timeoutMs, 'outbox stop').catch(() =>
+      this.ctx.logger.warn(
+        { timeoutMs },
+        'outbox stop gave up waiting for the handler in flight; its event stays pending and will run again',
+      ),
+    );
     if (!disconnectedEarly) conn.disconnect();
     this.running = this.conn = this.controller = undefined;
   }
@@ -70,7 +75,7 @@ export class ConsumeLoop<P> {
     const { opts, logger } = this.ctx;
     let failures = 0;
     let groupReady = false;
-    const next = { recover: 0, trim: Date.now() + opts.trimIntervalMs, counts: 0 };
+    const next = { recover: 0, trim: Date.now() + opts.trimIntervalMs };
     while (!signal.aborted) {
       try {
         if (conn.status !== 'ready') throw new Error(`consumer connection is ${conn.status}`);
@@ -96,7 +101,7 @@ export class ConsumeLoop<P> {
   private async housekeeping(
     conn: RedisClient,
     signal: AbortSignal,
-    next: { recover: number; trim: number; counts: number },
+    next: { recover: number; trim: number },
   ): Promise<void> {
     const { opts } = this.ctx;
     const now = Date.now();
@@ -107,10 +112,6 @@ export class ConsumeLoop<P> {
     if (opts.trimIntervalMs > 0 && now >= next.trim) {
       next.trim = now + opts.trimIntervalMs;
       await this.hooks.trim(conn);
-    }
-    if (now >= next.counts) {
-      next.counts = now + COUNTS_EVERY_MS;
-      await this.hooks.refreshCounts(conn);
     }
   }
 

@@ -6,6 +6,7 @@ import { resolveLogger } from '../logging/logger';
 import { resolveRegistry } from '../metrics/registry';
 import type { RedisClient } from '../redis/RedisLike';
 import { redact } from '../redaction/redact';
+import { withTimeout } from '../timing/withTimeout';
 import { BatchRunner } from './BatchRunner';
 import { ConsumeLoop } from './ConsumeLoop';
 import { outboxKeys } from './keys';
@@ -24,6 +25,8 @@ import { OutboxMetrics } from './OutboxMetrics';
 import { resolveOutboxOptions, type OutboxOptions } from './OutboxOptions';
 import { recoverPass, type RecoveryCounts } from './recoverPass';
 import { ADD, COUNTS, REQUEUE, TRIM } from './scripts';
+
+const COUNTS_EVERY_MS = 1000;
 
 /** What `recoverPending()` did. */
 export interface RecoverResult {
@@ -52,6 +55,7 @@ export class Outbox<P = unknown> {
   private lifecycle = new AbortController();
   private stopping: Promise<void> | undefined;
   private readonly work = new Set<Promise<unknown>>();
+  private countsTimer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxOptions<P>) {
     const opts = resolveOutboxOptions(options);
@@ -65,7 +69,6 @@ export class Outbox<P = unknown> {
     this.runner = new BatchRunner(this.ctx);
     this.loop = new ConsumeLoop(this.ctx, this.runner, {
       ensureGroup: (c) => this.ensureGroup(c),
-      refreshCounts: (c) => this.counts(c),
       trim: (c) => command(this.ctx, c, 'outbox trim', (cc) => TRIM.run(cc, [this.ctx.keys.stream], [])),
       logRecovery: (counts, always) => this.logRecovery(counts, always),
     });
@@ -130,20 +133,36 @@ export class Outbox<P = unknown> {
     return this.track(task);
   }
 
-  /** Starts the consumer loop on a dedicated connection. Calling it twice is harmless. */
+  /**
+   * Starts the consumer loop on a dedicated connection, and a refresh of the gauges every second
+   * (on the user's connection, bounded). Calling it twice is harmless.
+   */
   start(): void {
     this.activeSignal();
     this.loop.start();
+    if (this.countsTimer) return;
+    const refresh = (): void => void this.counts(this.ctx.opts.redis).catch(() => undefined);
+    this.countsTimer = setInterval(refresh, COUNTS_EVERY_MS);
+    this.countsTimer.unref();
+    refresh();
   }
 
   /**
-   * Stops the loop: a blocking read ends at once, a handler in flight finishes and is acknowledged,
-   * and entries not run stay pending for the next start. Calling it twice is harmless.
+   * Stops the loop: a blocking read ends at once, a handler in flight finishes and is acknowledged
+   * (waiting at most `stopTimeoutMs`), and entries not run stay pending for the next start. Calling
+   * it twice is harmless.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.lifecycle.abort();
-      await Promise.all([this.loop.stop(), ...[...this.work].map((w) => w.catch(() => undefined))]);
+      clearInterval(this.countsTimer);
+      this.countsTimer = undefined;
+      const timeoutMs = this.ctx.opts.stopTimeoutMs;
+      const recoveries = Promise.all([...this.work].map((w) => w.catch(() => undefined)));
+      await Promise.all([
+        this.loop.stop(timeoutMs),
+        withTimeout(() => recoveries, timeoutMs, 'outbox stop').catch(() => undefined),
+      ]);
     })().finally(() => (this.stopping = undefined));
     return this.stopping;
   }

@@ -51,6 +51,8 @@ export interface OutboxOptions<P = unknown> {
   dedupeTtlMs?: number;
   /** How often acknowledged entries are trimmed from the stream; 0 = never. @default 60000 */
   trimIntervalMs?: number;
+  /** How long `stop()` waits for a handler in flight before giving up (the event stays pending). @default 10000 */
+  stopTimeoutMs?: number;
   /** pino logger. @default silent */
   logger?: Logger;
   /** prom-client registry; `false` for none. @default the global registry */
@@ -69,6 +71,7 @@ export const OUTBOX_DEFAULTS = Object.freeze({
   backoff: Object.freeze({ baseMs: 500, maxMs: 10_000, jitter: 'equal' }),
   dedupeTtlMs: 86_400_000,
   trimIntervalMs: 60_000,
+  stopTimeoutMs: 10_000,
 });
 
 /** Options after validation and defaults. */
@@ -87,6 +90,7 @@ export interface ResolvedOutboxOptions<P> {
   backoff: Required<OutboxBackoffOptions>;
   dedupeTtlMs: number;
   trimIntervalMs: number;
+  stopTimeoutMs: number;
 }
 
 /** Validates every option (throwing {@link ConfigError} naming it) and applies the defaults. */
@@ -113,6 +117,7 @@ export function resolveOutboxOptions<P>(input: OutboxOptions<P>): ResolvedOutbox
     backoff: resolveBackoff(o.backoff),
     dedupeTtlMs: ms('dedupeTtlMs', d.dedupeTtlMs),
     trimIntervalMs: ms('trimIntervalMs', d.trimIntervalMs),
+    stopTimeoutMs: ms('stopTimeoutMs', d.stopTimeoutMs, 1),
   };
 }
 

@@ -18,7 +18,7 @@ describe('Outbox with several consumers and restarts', () => {
     return w;
   };
   const pendingOf = async (stream: string, consumer: string): Promise<number> =>
-    ((await redis.xpending(stream, 'statuskit', '-', '+', 1000, consumer))).length;
+    (await redis.xpending(stream, 'statuskit', '-', '+', 1000, consumer)).length;
 
   beforeAll(async () => {
     build = compiledOutbox();

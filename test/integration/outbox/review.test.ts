@@ -1,0 +1,173 @@
+import type Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import { RedisServer } from '../../support/RedisServer';
+import { LEVEL, logSink } from '../../support/logSink';
+import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
+import type { Outbox } from '../../../src/outbox/Outbox';
+import { readyClient, testOutbox, waitFor } from './helpers';
+
+const signal = new AbortController().signal;
+
+describe('Outbox manual review, health and metrics', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let n = 0;
+  const stream = (): string => `review:outbox${++n}`;
+  const outboxes: Outbox[] = [];
+  const track = <T extends Outbox>(o: T): T => (outboxes.push(o), o);
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    redis = await readyClient(server.url);
+  });
+  afterEach(async () => {
+    await Promise.all(outboxes.splice(0).map((o) => o.stop()));
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it('parks a poison event after exactly maxAttempts runs, with its last error redacted, and logs it', async () => {
+    const { logger, lines } = logSink();
+    let runs = 0;
+    const registry = new Registry();
+    const outbox = track(
+      testOutbox({
+        redis,
+        registry,
+        logger,
+        stream: stream(),
+        maxAttempts: 4,
+        handler: async () => {
+          runs++;
+          throw new Error('cannot reach redis://app:s3cret@billing:6379');
+        },
+      }),
+    );
+    outbox.start();
+    await outbox.add({ type: 'invoice', payload: { n: 1 }, id: 'inv-1' });
+    await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
+    expect(runs).toBe(4);
+    const [parked] = await outbox.manualReview();
+    expect(parked).toMatchObject({
+      id: 'inv-1',
+      status: 'MANUAL_REVIEW_REQUIRED',
+      attempts: 4,
+      payload: { n: 1 },
+    });
+    expect(parked.lastError).toEqual({ name: 'Error', message: 'cannot reach redis://***@billing:6379' });
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
+    const park = lines.find((l) => l.msg === 'outbox event parked for manual review');
+    expect(park).toMatchObject({ level: LEVEL.warn, eventId: 'inv-1', type: 'invoice', attempts: 4 });
+    expect(lines.filter((l) => l.msg === 'outbox handler failed; will retry')).toHaveLength(3);
+    const text = await registry.metrics();
+    expect(text).toContain('statuskit_outbox_events_total{outcome="manual_review"} 1');
+    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 3');
+    expect(text).toMatch(/statuskit_outbox_manual_review 1\b/);
+  });
+
+  it('reports MINOR while manual review is not empty, and OK again once the event is requeued and handled', async () => {
+    let healed = false;
+    const outbox = track(
+      testOutbox({
+        redis,
+        stream: stream(),
+        maxAttempts: 1,
+        handler: async () => {
+          if (!healed) throw new Error('broken');
+        },
+      }),
+    );
+    const check = outbox.healthCheck({ id: 'orders-outbox', urgency: 'WEAK' });
+    expect(check).toMatchObject({ id: 'orders-outbox', urgency: 'WEAK', type: 'redis' });
+    expect(await check.check({ signal })).toMatchObject({ status: 'OK', message: '0 pending' });
+    outbox.start();
+    await outbox.add({ type: 't', payload: 1, id: 'p-1' });
+    await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
+    expect(await check.check({ signal })).toEqual({
+      status: 'MINOR',
+      message: '1 event need manual review',
+      observedValue: 1,
+      observedUnit: 'events',
+    });
+    healed = true;
+    expect(await outbox.requeue('p-1')).toBe(true);
+    await waitFor('handled', async () => (await outbox.manualReview()).length === 0);
+    expect(await check.check({ signal })).toMatchObject({ status: 'OK' });
+  });
+
+  it('resolves false when asked to requeue an id that is not in manual review', async () => {
+    const outbox = testOutbox({ redis, stream: stream() });
+    expect(await outbox.requeue('nope')).toBe(false);
+  });
+
+  it('logs one line with its counts per recovery', async () => {
+    const { logger, lines } = logSink();
+    const s = stream();
+    const first = testOutbox({
+      redis,
+      stream: s,
+      consumer: 'c',
+      handler: () => new Promise(() => undefined),
+    });
+    await first.add({ type: 't', payload: 1 });
+    await first.add({ type: 't', payload: 2 });
+    await redis.xgroup('CREATE', first.streamKey, 'statuskit', '0');
+    await redis.xreadgroup('GROUP', 'statuskit', 'c', 'COUNT', 10, 'STREAMS', first.streamKey, '>');
+    const second = testOutbox({ redis, stream: s, consumer: 'c', logger });
+    expect(await second.recoverPending()).toEqual({ recovered: 2, manualReview: 0 });
+    const recovery = lines.filter((l) => l.msg === 'outbox recovery finished');
+    expect(recovery).toHaveLength(1);
+    expect(recovery[0]).toMatchObject({
+      level: LEVEL.info,
+      recovered: 2,
+      manualReview: 0,
+      ownPending: 2,
+      claimed: 0,
+    });
+  });
+
+  it('publishes gauges from counts it already has, so a scrape never waits on Redis', async () => {
+    const registry = new Registry();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const outbox = track(testOutbox({ redis, registry, stream: stream(), handler: () => held }));
+    outbox.start();
+    await outbox.add({ type: 't', payload: 1 });
+    await outbox.add({ type: 't', payload: 2 });
+    await waitFor('gauge shows two pending', async () =>
+      /statuskit_outbox_pending 2\b/.test(await registry.metrics()),
+    );
+    server.freeze();
+    try {
+      const started = Date.now();
+      await registry.metrics();
+      expect(Date.now() - started).toBeLessThan(500);
+    } finally {
+      server.resume();
+      release();
+    }
+  });
+});
+
+describe('Outbox when Redis is down', () => {
+  it('reports OUTAGE from its health check and rejects recoverPending with RedisUnavailableError', async () => {
+    const server = await RedisServer.start();
+    const redis = await readyClient(server.url);
+    try {
+      const outbox = testOutbox({ redis, stream: 'down:outbox' });
+      await server.kill();
+      await waitFor('the client noticed', () => redis.status !== 'ready');
+      const outcome = await outbox.healthCheck().check({ signal });
+      expect(outcome).toMatchObject({ status: 'OUTAGE' });
+      expect((outcome as { message: string }).message).toMatch(/^Redis unreachable: Redis is not ready/);
+      await expect(outbox.recoverPending()).rejects.toBeInstanceOf(RedisUnavailableError);
+      await server.restart();
+      await waitFor('the client reconnected', () => redis.status === 'ready', 15_000);
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
+  });
+});
