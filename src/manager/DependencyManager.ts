@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { CheckResult, CheckResultSet } from '../dependencies/CheckResult';
 import type { Dependency } from '../dependencies/Dependency';
 import { DuplicateDependencyError } from '../errors/DuplicateDependencyError';
@@ -8,7 +7,7 @@ import { buildResultSet, withDuration } from './buildResultSet';
 import { DependencyRunner } from './DependencyRunner';
 import { ManagerLog } from './ManagerLog';
 import { ManagerMetrics, type NoopManagerMetrics } from './ManagerMetrics';
-import type { DependencyManagerEvents } from './ManagerEvents';
+import { ManagerEmitter } from './ManagerEmitter';
 import {
   resolveManagerOptions,
   type DependencyManagerOptions,
@@ -17,8 +16,6 @@ import {
 import { resolveDependency } from './resolveDependency';
 import type { RunOutcome } from './runCheck';
 import { StatusAggregate } from './StatusAggregate';
-
-type AnyListener = (...args: unknown[]) => unknown;
 
 /**
  * Keeps every dependency's latest check result and the aggregated system status (SPEC §3).
@@ -32,7 +29,7 @@ type AnyListener = (...args: unknown[]) => unknown;
  * await manager.start();
  * manager.systemStatus; // 'OK'
  */
-export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
+export class DependencyManager extends ManagerEmitter {
   /** Application name shown in detailed reports. */
   readonly appName: string;
   private readonly opts: ResolvedManagerOptions;
@@ -49,10 +46,12 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
 
   /** @throws ConfigError naming the first invalid option. */
   constructor(opts?: DependencyManagerOptions) {
-    super();
-    this.opts = resolveManagerOptions(opts);
-    this.appName = this.opts.appName;
-    this.log = new ManagerLog(this.opts.logger);
+    const resolved = resolveManagerOptions(opts);
+    const log = new ManagerLog(resolved.logger);
+    super((event, err) => log.listenerFailed(event, err));
+    this.opts = resolved;
+    this.appName = resolved.appName;
+    this.log = log;
     this.metrics = ManagerMetrics.create(this.opts.registry);
     this.metrics.setSystem('OK');
   }
@@ -194,22 +193,5 @@ export class DependencyManager extends EventEmitter<DependencyManagerEvents> {
     this.metrics.setSystem(to);
     this.log.system(from, to);
     this.safeEmit('systemChanged', { from, to });
-  }
-
-  /** Calls every listener; one that throws or rejects is logged and harms nothing (STYLE §9). */
-  private safeEmit<K extends keyof DependencyManagerEvents>(
-    event: K,
-    ...args: DependencyManagerEvents[K]
-  ): void {
-    if (this.listenerCount(event) === 0) return;
-    const listeners = (this as EventEmitter).rawListeners(event) as AnyListener[];
-    for (const listener of listeners) {
-      try {
-        const out = listener.apply(this, args);
-        if (out instanceof Promise) out.catch((err: unknown) => this.log.listenerFailed(event, err));
-      } catch (err) {
-        this.log.listenerFailed(event, err);
-      }
-    }
   }
 }

@@ -145,3 +145,16 @@ describe('re-entrant listeners', () => {
     expect(manager.systemStatus).toBe('MINOR');
   });
 });
+
+describe('event typing', () => {
+  it('subscriptions are typed by event name, and unknown names do not compile', () => {
+    const manager = newManager();
+    const ids: string[] = [];
+    manager.on('checked', (r) => ids.push(r.id)).once('systemChanged', ({ from, to }) => ids.push(from + to));
+    // @ts-expect-error 'nope' is not a manager event
+    manager.on('nope', () => undefined);
+    // @ts-expect-error a 'changed' listener receives an event object, not a string
+    manager.on('changed', (e: string) => e);
+    expect(manager.listenerCount('checked')).toBe(1);
+  });
+});
