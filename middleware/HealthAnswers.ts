@@ -1,0 +1,165 @@
+import type { CheckResultSet } from '../src/dependencies/CheckResult';
+import type { CheckStatus } from '../src/status/CheckStatus';
+import { buildDetailedReport, buildSummary, viewResult, type SummaryContext } from './healthDocuments';
+import { buildHealthJson, HEALTH_JSON_TYPE } from './healthJson';
+import type { ResolvedHealthOptions } from './healthOptions';
+import type { HealthSource, ManagerEventMap } from './managerView';
+import { statusPageRenderer } from './statusPage';
+
+/** A serialised answer, ready to write. */
+export interface PreparedAnswer {
+  readonly statusCode: number;
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** JSON content type of every JSON answer. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Everything derived from one snapshot; each field is built on first use. */
+interface Frame {
+  readonly version: number;
+  readonly draining: boolean;
+  readonly status: CheckStatus;
+  readonly set: CheckResultSet;
+  lb?: PreparedAnswer;
+  healthJson?: PreparedAnswer;
+  details?: PreparedAnswer;
+  page?: { statusCode: number; render: (now: number) => string };
+  readonly byId: Map<string, PreparedAnswer>;
+}
+
+/** Serialises `value` once into a {@link PreparedAnswer}. */
+export function prepare(statusCode: number, contentType: string, value: unknown): PreparedAnswer {
+  return { statusCode, contentType, body: Buffer.from(JSON.stringify(value)) };
+}
+
+const EVENTS: readonly (keyof ManagerEventMap)[] = [
+  'checked',
+  'added',
+  'removed',
+  'ready',
+  'draining',
+  'systemChanged',
+];
+
+/**
+ * The health answers of one router, serialised when the manager's state changes, not per request:
+ * every manager event bumps a version, and the first request after a change re-serialises the view
+ * it asks for (at most once per change). A request only compares the version, `draining` and
+ * `systemStatus` (three property reads) before writing a prepared buffer.
+ */
+export class HealthAnswers {
+  private version = 0;
+  private frame: Frame | undefined;
+  private readonly bump = (): void => {
+    this.version++;
+  };
+
+  constructor(
+    private readonly manager: HealthSource,
+    private readonly opts: ResolvedHealthOptions,
+  ) {
+    for (const e of EVENTS) manager.on(e, this.bump);
+  }
+
+  /** Stops listening to the manager. */
+  dispose(): void {
+    for (const e of EVENTS) this.manager.off(e, this.bump);
+  }
+
+  /** The status code `/healthcheck` answers for `status` (draining overrides). */
+  codeFor(status: CheckStatus, draining: boolean): number {
+    return this.opts.statusCodes[draining ? 'DRAINING' : status];
+  }
+
+  private current(): Frame {
+    const m = this.manager;
+    const f = this.frame;
+    if (
+      f !== undefined &&
+      f.version === this.version &&
+      f.draining === m.draining &&
+      f.status === m.systemStatus
+    ) {
+      return f;
+    }
+    const set = m.snapshot();
+    const next: Frame = {
+      version: this.version,
+      draining: m.draining,
+      status: set.systemStatus,
+      set,
+      byId: new Map(),
+    };
+    this.frame = next;
+    return next;
+  }
+
+  /** The load balancer's `{ hostname, duration, condition, dcStatus }`. */
+  summary(): PreparedAnswer {
+    const f = this.current();
+    if (f.lb === undefined) {
+      const code = this.codeFor(f.set.systemStatus, f.draining);
+      f.lb = prepare(code, JSON_TYPE, buildSummary(f.set, this.reportContext(f.draining, code)));
+    }
+    return f.lb;
+  }
+
+  /** The `application/health+json` document. */
+  healthJson(): PreparedAnswer {
+    const f = this.current();
+    if (f.healthJson === undefined) {
+      const code = this.codeFor(f.set.systemStatus, f.draining);
+      f.healthJson = prepare(code, HEALTH_JSON_TYPE, buildHealthJson(f.set, this.opts.appName, f.draining));
+    }
+    return f.healthJson;
+  }
+
+  /** The detailed report of the latest snapshot. */
+  details(): PreparedAnswer {
+    const f = this.current();
+    f.details ??= this.report(f.set, f.draining);
+    return f.details;
+  }
+
+  /** The detailed report of `set` (used for fresh evaluations too). */
+  report(set: CheckResultSet, draining: boolean): PreparedAnswer {
+    const code = this.codeFor(set.systemStatus, draining);
+    return prepare(code, JSON_TYPE, buildDetailedReport(set, this.reportContext(draining, code)));
+  }
+
+  /** The HTML status page of the latest snapshot: status code and a renderer taking the clock. */
+  page(): { statusCode: number; render: (now: number) => string } {
+    const f = this.current();
+    f.page ??= this.pageOf(f.set, f.draining);
+    return f.page;
+  }
+
+  /** The HTML status page of `set`. */
+  pageOf(set: CheckResultSet, draining: boolean): { statusCode: number; render: (now: number) => string } {
+    const code = this.codeFor(set.systemStatus, draining);
+    const report = buildDetailedReport(set, this.reportContext(draining, code));
+    return {
+      statusCode: code,
+      render: statusPageRenderer(report, { refreshSeconds: this.opts.refreshSeconds, draining }),
+    };
+  }
+
+  /** One dependency's raw result: 200 unless OUTAGE (503); `undefined` when it has no result. */
+  result(id: string): PreparedAnswer | undefined {
+    const f = this.current();
+    let answer = f.byId.get(id);
+    if (answer === undefined) {
+      const r = f.set.get(id);
+      if (r === undefined) return undefined;
+      answer = prepare(r.status === 'OUTAGE' ? 503 : 200, JSON_TYPE, viewResult(r));
+      f.byId.set(id, answer);
+    }
+    return answer;
+  }
+
+  private reportContext(draining: boolean, statusCode: number): SummaryContext {
+    return { hostname: this.opts.hostname, appName: this.opts.appName, draining, statusCode };
+  }
+}

@@ -1,0 +1,119 @@
+import type { CheckResult, CheckResultSet } from '../src/dependencies/CheckResult';
+import { redact, type SafeError } from '../src/redaction/redact';
+import { CheckStatus } from '../src/status/CheckStatus';
+
+/** `dcStatus` of the load balancer's body: `'FAILOVER'` exactly when the answer is not 2xx. */
+export type DcStatus = 'ONLINE' | 'FAILOVER';
+
+/** The load balancer's `/healthcheck` body (Indeed Status's summary). */
+export interface HealthSummary {
+  hostname: string;
+  /** Milliseconds the evaluation behind this answer took. */
+  duration: number;
+  condition: CheckStatus;
+  dcStatus: DcStatus;
+}
+
+/** One dependency's result as every view renders it: redacted, stack-free, plain JSON. */
+export interface ResultView {
+  id: string;
+  status: CheckStatus;
+  message: string;
+  description: string;
+  urgency: string;
+  type: string;
+  documentationUrl?: string;
+  timestamp: number;
+  durationMs: number;
+  lastKnownGoodTimestamp: number;
+  consecutiveFailures: number;
+  observedValue?: number;
+  observedUnit?: string;
+  error?: SafeError;
+}
+
+/** The detailed report of `/healthcheck/details` and `/healthcheck/live`. */
+export interface DetailedReport extends HealthSummary {
+  appname: string;
+  /** Start time (epoch ms) of the oldest result shown; 0 with no results. */
+  leastRecentlyExecutedTimestamp: number;
+  /** Results grouped by status, keys in order OUTAGE, MAJOR, MINOR, OK, only non-empty, each sorted by id. */
+  results: Partial<Record<CheckStatus, ResultView[]>>;
+}
+
+/** Where a summary is rendered and how its status maps to an HTTP code. */
+export interface SummaryContext {
+  hostname: string;
+  appName: string;
+  draining: boolean;
+  /** The HTTP status code the answer carries. */
+  statusCode: number;
+}
+
+/** `'FAILOVER'` exactly when `statusCode` is not 2xx. */
+export function dcStatusFor(statusCode: number): DcStatus {
+  return statusCode >= 200 && statusCode < 300 ? 'ONLINE' : 'FAILOVER';
+}
+
+/** The load balancer's body for `set`. */
+export function buildSummary(set: CheckResultSet, ctx: SummaryContext): HealthSummary {
+  return {
+    hostname: ctx.hostname,
+    duration: set.durationMs,
+    condition: set.systemStatus,
+    dcStatus: dcStatusFor(ctx.statusCode),
+  };
+}
+
+function redactError(err: SafeError, depth = 0): SafeError {
+  const out: SafeError = { name: redact(String(err.name)), message: redact(String(err.message)) };
+  if (err.cause !== undefined && depth < 3) out.cause = redactError(err.cause, depth + 1);
+  return out;
+}
+
+/**
+ * One result as every view shows it. Every text field goes through `redact` again: a check's own
+ * `message` may carry a connection string, and no view may show its credentials.
+ */
+export function viewResult(r: CheckResult): ResultView {
+  const v: ResultView = {
+    id: r.id,
+    status: r.status,
+    message: redact(String(r.message)),
+    description: redact(String(r.description ?? '')),
+    urgency: r.urgency,
+    type: redact(String(r.type)),
+    timestamp: r.timestamp,
+    durationMs: r.durationMs,
+    lastKnownGoodTimestamp: r.lastKnownGoodTimestamp,
+    consecutiveFailures: r.consecutiveFailures,
+  };
+  if (r.documentationUrl !== undefined) v.documentationUrl = redact(r.documentationUrl);
+  if (r.observedValue !== undefined) v.observedValue = r.observedValue;
+  if (r.observedUnit !== undefined) v.observedUnit = redact(r.observedUnit);
+  if (r.error !== undefined) v.error = redactError(r.error);
+  return v;
+}
+
+/** Results grouped by status (worst first, only non-empty groups), each group sorted by id. */
+export function groupByStatus(results: readonly CheckResult[]): Partial<Record<CheckStatus, ResultView[]>> {
+  const sorted = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const groups: Partial<Record<CheckStatus, ResultView[]>> = {};
+  for (const status of CheckStatus.values) {
+    const list = sorted.filter((r) => r.status === status).map(viewResult);
+    if (list.length > 0) groups[status] = list;
+  }
+  return groups;
+}
+
+/** The detailed report for `set`. */
+export function buildDetailedReport(set: CheckResultSet, ctx: SummaryContext): DetailedReport {
+  let least = 0;
+  for (const r of set.results) if (least === 0 || r.timestamp < least) least = r.timestamp;
+  return {
+    ...buildSummary(set, ctx),
+    appname: ctx.appName,
+    leastRecentlyExecutedTimestamp: least,
+    results: groupByStatus(set.results),
+  };
+}

@@ -1,0 +1,74 @@
+import type { CheckResult, CheckResultSet } from '../src/dependencies/CheckResult';
+import { redact } from '../src/redaction/redact';
+import type { CheckStatus } from '../src/status/CheckStatus';
+
+/** Media type of the IETF health check response format (draft-inadarei-api-health-check-06). */
+export const HEALTH_JSON_TYPE = 'application/health+json';
+
+/** The draft's status values. */
+export type HealthJsonStatus = 'pass' | 'warn' | 'fail';
+
+/** One entry of the draft's `checks` map, plus statuskit's `condition` and `urgency`. */
+export interface HealthJsonCheck {
+  componentId: string;
+  componentType: string;
+  status: HealthJsonStatus;
+  /** ISO 8601 start time of the run. */
+  time: string;
+  output: string;
+  observedValue?: number;
+  observedUnit?: string;
+  /** The dependency's own status. */
+  condition: CheckStatus;
+  urgency: string;
+}
+
+/** The `application/health+json` document. */
+export interface HealthJsonDocument {
+  status: HealthJsonStatus;
+  serviceId: string;
+  /** Set while draining (then `status` is `fail`). */
+  output?: string;
+  /** Keyed `"<id>:status"`. */
+  checks: Record<string, HealthJsonCheck[]>;
+}
+
+const STATUS_MAP: Readonly<Record<CheckStatus, HealthJsonStatus>> = Object.freeze({
+  OK: 'pass',
+  MINOR: 'warn',
+  MAJOR: 'warn',
+  OUTAGE: 'fail',
+});
+
+/** `pass` (OK) / `warn` (MINOR, MAJOR) / `fail` (OUTAGE). */
+export function healthJsonStatus(status: CheckStatus): HealthJsonStatus {
+  return STATUS_MAP[status];
+}
+
+function checkEntry(r: CheckResult): HealthJsonCheck {
+  const entry: HealthJsonCheck = {
+    componentId: r.id,
+    componentType: redact(String(r.type)),
+    status: STATUS_MAP[r.status],
+    time: new Date(r.timestamp).toISOString(),
+    output: redact(String(r.message)),
+    condition: r.status,
+    urgency: r.urgency,
+  };
+  if (r.observedValue !== undefined) entry.observedValue = r.observedValue;
+  if (r.observedUnit !== undefined) entry.observedUnit = redact(r.observedUnit);
+  return entry;
+}
+
+/** The draft-06 document for `set`; draining reports `fail` with output `'draining'`. */
+export function buildHealthJson(set: CheckResultSet, appName: string, draining: boolean): HealthJsonDocument {
+  const checks: Record<string, HealthJsonCheck[]> = {};
+  for (const r of set.results) checks[`${r.id}:status`] = [checkEntry(r)];
+  const doc: HealthJsonDocument = {
+    status: draining ? 'fail' : STATUS_MAP[set.systemStatus],
+    serviceId: appName,
+    checks,
+  };
+  if (draining) doc.output = 'draining';
+  return doc;
+}

@@ -1,0 +1,126 @@
+import { Router, type Request, type Response } from 'express';
+import { ConfigError } from '../src/errors/ConfigError';
+import { DEPENDENCY_ID_PATTERN } from '../src/dependencies/Dependency';
+import { HealthAnswers, JSON_TYPE, prepare, type PreparedAnswer } from './HealthAnswers';
+import { resolveHealthOptions, type HealthRoutesOptions } from './healthOptions';
+import type { HealthSource } from './managerView';
+import { privateGuard } from './privateAccess';
+import { sendHtml, sendPrepared, textAnswer, wantsHealthJson, wantsHtml } from './respond';
+
+const LIVE = textAnswer(200, 'ok');
+const READY = textAnswer(200, 'ok');
+const STARTING = textAnswer(503, 'not ready: first round of checks running');
+const DRAINING = textAnswer(503, 'not ready: draining');
+const OUTAGE = textAnswer(503, 'not ready: OUTAGE');
+const EVALUATION_FAILED = prepare(500, JSON_TYPE, { error: 'evaluation_failed' });
+
+function unknownDependency(id: string): PreparedAnswer {
+  // Only ids matching the dependency id pattern are echoed; anything else is not repeated back.
+  const message = DEPENDENCY_ID_PATTERN.test(id) ? `no result for dependency "${id}"` : 'no such dependency';
+  return prepare(404, JSON_TYPE, { error: 'unknown_dependency', message });
+}
+
+function notCheckedYet(id: string): PreparedAnswer {
+  return prepare(503, JSON_TYPE, {
+    error: 'not_checked_yet',
+    message: `dependency "${id}" has no result yet`,
+  });
+}
+
+function assertManager(manager: unknown): asserts manager is HealthSource {
+  const m = manager as Partial<HealthSource> | null;
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    typeof m.snapshot !== 'function' ||
+    typeof m.evaluate !== 'function' ||
+    typeof m.on !== 'function'
+  ) {
+    throw new ConfigError('manager', manager, 'a DependencyManager');
+  }
+}
+
+/**
+ * The health routes of SPEC §5, answered from the manager's cached snapshot (never waiting on a
+ * dependency, except `/healthcheck/live`), GET and HEAD, query string and trailing slash ignored,
+ * `Cache-Control: no-store`:
+ *
+ * - `/healthcheck` — the load balancer's: 200 for OK, MINOR, MAJOR; 503 for OUTAGE or draining;
+ *   `application/health+json` (IETF draft-06) on `Accept`.
+ * - `/healthcheck/details` — the detailed report, or the HTML status page for a browser (private).
+ * - `/healthcheck/live` — the same after a fresh `evaluate()` (private).
+ * - `/healthcheck/:id` — one dependency's result; 503 when OUTAGE; 404 unknown (private).
+ * - `/livez` — 200 `ok` while the process serves. `/readyz` — 503 before the first round of checks
+ *   finished, while draining and on OUTAGE.
+ *
+ * Private views answer loopback clients and `Authorization: Bearer <token>`; others get 401 (token
+ * configured) or 404.
+ *
+ * @example
+ * app.use(healthRoutes(manager, { token: process.env.STATUSKIT_TOKEN }));
+ */
+export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions): Router {
+  assertManager(manager);
+  const o = resolveHealthOptions(opts, manager.appName);
+  const answers = new HealthAnswers(manager, o);
+  const guard = privateGuard(o.token, o.privateAccess);
+  const router = Router();
+
+  router.get('/healthcheck', function statuskitHealthcheck(req: Request, res: Response) {
+    res.setHeader('Vary', 'Accept');
+    sendPrepared(res, wantsHealthJson(req) ? answers.healthJson() : answers.summary());
+  });
+
+  router.get('/healthcheck/details', function statuskitHealthDetails(req: Request, res: Response) {
+    if (!guard(req, res)) return;
+    if (wantsHtml(req)) {
+      const page = answers.page();
+      sendHtml(res, page.statusCode, page.render(Date.now()));
+      return;
+    }
+    res.setHeader('Vary', 'Accept');
+    sendPrepared(res, answers.details());
+  });
+
+  router.get('/healthcheck/live', async function statuskitHealthLive(req: Request, res: Response) {
+    if (!guard(req, res)) return;
+    let answer: PreparedAnswer;
+    try {
+      const set = await manager.evaluate();
+      if (wantsHtml(req)) {
+        const page = answers.pageOf(set, manager.draining);
+        sendHtml(res, page.statusCode, page.render(Date.now()));
+        return;
+      }
+      answer = answers.report(set, manager.draining);
+    } catch {
+      answer = EVALUATION_FAILED; // never a stack trace, never the error's text
+    }
+    res.setHeader('Vary', 'Accept');
+    sendPrepared(res, answer);
+  });
+
+  router.get('/healthcheck/:id', function statuskitHealthResult(req: Request, res: Response) {
+    if (!guard(req, res)) return;
+    const id = String(req.params.id);
+    const answer = answers.result(id) ?? (manager.has?.(id) ? notCheckedYet(id) : unknownDependency(id));
+    sendPrepared(res, answer);
+  });
+
+  router.get('/livez', function statuskitLivez(_req: Request, res: Response) {
+    sendPrepared(res, LIVE);
+  });
+
+  router.get('/readyz', function statuskitReadyz(_req: Request, res: Response) {
+    const answer = !manager.ready
+      ? STARTING
+      : manager.draining
+        ? DRAINING
+        : manager.systemStatus === 'OUTAGE'
+          ? OUTAGE
+          : READY;
+    sendPrepared(res, answer);
+  });
+
+  return router;
+}

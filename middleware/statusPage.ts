@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { CheckStatus } from '../src/status/CheckStatus';
+import type { DetailedReport, ResultView } from './healthDocuments';
+
+// The page is one self-contained document: its only style and script are the two constants below,
+// allowed by hash, so the Content-Security-Policy forbids everything else (no external script, style
+// or font, no inline `style=` attribute, no images, no form targets, no framing).
+const STYLE = [
+  'body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f6f8fa;color:#1f2328}',
+  'header{padding:1.1rem 1.5rem;color:#fff}header h1{margin:0;font-size:1.7rem}header p{margin:.3rem 0 0}',
+  'main{padding:1rem 1.5rem}table{border-collapse:collapse;width:100%;background:#fff}',
+  'th,td{text-align:left;padding:.5rem .75rem;border-bottom:1px solid #d0d7de;vertical-align:top}',
+  'th{font-size:.75rem;text-transform:uppercase;letter-spacing:.04em;color:#57606a}',
+  '.b{display:inline-block;min-width:5em;text-align:center;padding:.1rem .5rem;border-radius:1em;color:#fff;font-weight:700;font-size:.8rem}',
+  '.OK{background:#1a7f37}.MINOR{background:#9a6700}.MAJOR{background:#bc4c00}.OUTAGE{background:#cf222e}',
+  '.DRAINING{background:#57606a}small{color:#57606a}header small{color:#fff}.err{color:#cf222e}',
+].join('');
+
+const SCRIPT =
+  '(function(){var n=+document.body.getAttribute("data-now");' +
+  'function f(s){return s<60?s+"s":s<3600?Math.floor(s/60)+"m "+s%60+"s":s<86400?' +
+  'Math.floor(s/3600)+"h "+Math.floor(s%3600/60)+"m":Math.floor(s/86400)+"d "+Math.floor(s%86400/3600)+"h"}' +
+  'var t=document.querySelectorAll("time[data-ts]");for(var i=0;i<t.length;i++){' +
+  'var ts=+t[i].getAttribute("data-ts");' +
+  't[i].textContent=ts>0?f(Math.max(0,Math.round((n-ts)/1000)))+" ago":"never"}})();';
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** The status page's `Content-Security-Policy`: its own inline style and script by hash, nothing else. */
+export const STATUS_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(SCRIPT)}`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+function time(ts: number): string {
+  if (!(ts > 0)) return '<time data-ts="0">never</time>';
+  const iso = new Date(ts).toISOString();
+  return `<time data-ts="${ts}" datetime="${iso}" title="${iso}">${iso}</time>`;
+}
+
+function badge(status: string): string {
+  return `<span class="b ${status}">${status}</span>`;
+}
+
+function row(r: ResultView): string {
+  const doc = /^https?:\/\//i.test(r.documentationUrl ?? '')
+    ? ` <small><a href="${escapeHtml(r.documentationUrl!)}" rel="noreferrer">runbook</a></small>`
+    : '';
+  const desc = r.description ? `<br><small>${escapeHtml(r.description)}</small>` : '';
+  const err = r.error
+    ? `<br><small class="err">${escapeHtml(`${r.error.name}: ${r.error.message}`)}</small>`
+    : '';
+  const failures =
+    r.consecutiveFailures > 0 ? `<br><small>${r.consecutiveFailures} failed in a row</small>` : '';
+  return (
+    `<tr><td><strong>${escapeHtml(r.id)}</strong>${doc}${desc}</td><td>${badge(r.status)}</td>` +
+    `<td>${escapeHtml(r.urgency)}</td><td>${escapeHtml(r.message)}${err}${failures}</td>` +
+    `<td>${time(r.timestamp)}<br><small>${r.durationMs} ms</small></td><td>${time(r.lastKnownGoodTimestamp)}</td></tr>`
+  );
+}
+
+/** How the page is rendered. */
+export interface StatusPageOptions {
+  /** Seconds between the page's own reloads. */
+  refreshSeconds: number;
+  /** Whether the service is draining (shown beside the condition). */
+  draining: boolean;
+}
+
+/**
+ * Renders the report as a self-contained HTML page. Everything but the server's clock is rendered
+ * once: the returned function only stitches the current time in (the inline script turns the result
+ * timestamps into ages with it), so serving the page costs one string concatenation.
+ */
+export function statusPageRenderer(report: DetailedReport, opts: StatusPageOptions): (now: number) => string {
+  const rows: string[] = [];
+  let count = 0;
+  for (const status of CheckStatus.values) {
+    for (const r of report.results[status] ?? []) {
+      rows.push(row(r));
+      count++;
+    }
+  }
+  const body =
+    rows.length > 0 ? rows.join('') : '<tr><td colspan="6">No dependency has reported yet.</td></tr>';
+  const condition = report.condition;
+  const head =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<meta http-equiv="refresh" content="${opts.refreshSeconds}">` +
+    `<title>${condition} · ${escapeHtml(report.appname)}</title><style>${STYLE}</style></head><body data-now="`;
+  const tail =
+    `"><header class="${opts.draining ? 'DRAINING' : condition}"><h1>${escapeHtml(report.appname)}: ${condition}` +
+    `${opts.draining ? ' (draining)' : ''}</h1><p>${escapeHtml(report.hostname)} · ${report.dcStatus} · ` +
+    `${count} ${count === 1 ? 'dependency' : 'dependencies'} · oldest result ` +
+    `${time(report.leastRecentlyExecutedTimestamp)} · refreshes every ${opts.refreshSeconds}s</p></header>` +
+    `<main><table><thead><tr><th>Dependency</th><th>Status</th><th>Urgency</th><th>Message</th>` +
+    `<th>Checked</th><th>Last known good</th></tr></thead><tbody>${body}</tbody></table></main>` +
+    `<script>${SCRIPT}</script></body></html>`;
+  return (now: number) => head + String(now) + tail;
+}
