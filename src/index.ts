@@ -101,3 +101,4 @@ export type { RecoverResult } from './outbox/Outbox';
 export { OUTBOX_DEFAULTS } from './outbox/OutboxOptions';
 export type { OutboxBackoffOptions, OutboxOptions } from './outbox/OutboxOptions';
 export type { NewOutboxEvent, OutboxEvent, OutboxEventStatus, OutboxHandler } from './outbox/OutboxEvent';
+export type { ManagerListener } from './manager/ManagerEmitter';

@@ -51,7 +51,7 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
   app.use('/admin', flagsAdmin(flags, { token }));
   app.use('/admin', simulateRoutes(services, token));
   // On OUTAGE every route below answers 500 at once instead of timing out.
-  app.use(shortCircuit(manager));
+  app.use(shortCircuit(manager, { registry }));
   app.use(degradation(manager));
   app.get('/', (_req, res) => {
     res.json({

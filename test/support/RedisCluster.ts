@@ -65,11 +65,11 @@ export class RedisCluster {
 
   /** The node that serves `key`'s hash slot. */
   async nodeFor(key: string): Promise<RedisServer> {
-    const { stdout } = await run('redis-cli', ['-p', String(this.nodes[0]!.port), 'cluster', 'keyslot', key]);
+    const { stdout } = await run('redis-cli', ['-p', String(this.nodes[0].port), 'cluster', 'keyslot', key]);
     const slot = Number(stdout.trim());
     const { stdout: slots } = await run('redis-cli', [
       '-p',
-      String(this.nodes[0]!.port),
+      String(this.nodes[0].port),
       '--json',
       'cluster',
       'slots',

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { safeEqual } from 'statuskit';
-import { SIMULATED_MODES, type SimulatedMode } from '../SimulatedService';
+import { SIMULATED_MODES, type SimulatedMode, type SimulatedService } from '../SimulatedService';
 import type { ServiceName, Services } from '../services';
 
 /**
