@@ -18,7 +18,12 @@ export function simulateRoutes(services: Services, token: string): Router {
     else next();
   };
   const view = () =>
-    Object.fromEntries(Object.entries(services).map(([name, s]) => [name, { mode: s.mode, calls: s.calls }]));
+    Object.fromEntries(
+      (Object.entries(services) as [string, SimulatedService][]).map(([name, s]) => [
+        name,
+        { mode: s.mode, calls: s.calls },
+      ]),
+    );
 
   router.get('/simulate', guard, (_req, res) => {
     res.json(view());
