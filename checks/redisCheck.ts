@@ -1,0 +1,102 @@
+import type { Cluster, Redis } from 'ioredis';
+import type {
+  CheckContext,
+  CheckOutcome,
+  Dependency,
+  DependencyOptions,
+} from '../src/dependencies/Dependency';
+import { ConfigError } from '../src/errors/ConfigError';
+import { isRedisClient, type RedisClient } from '../src/redis/RedisLike';
+import { describeRedisState } from './redis/describeRedisState';
+import { RedisPinger, type PingResult } from './redis/RedisPinger';
+import { resolveCheckBase, toDependency } from './shared/checkOptions';
+
+/** Options of {@link redisCheck}: every `Dependency` field. */
+export interface RedisCheckOptions extends DependencyOptions {
+  /** @default 'redis' */
+  id?: string;
+  /** @default 'redis' */
+  type?: string;
+}
+
+/** Defaults of {@link RedisCheckOptions} beyond the `Dependency` ones. */
+export const REDIS_CHECK_DEFAULTS = Object.freeze({ id: 'redis', type: 'redis' });
+
+/**
+ * A dependency that PINGs Redis through your ioredis client.
+ *
+ * It never waits on ioredis's offline queue: while the client is connecting, reconnecting or
+ * closed it answers OUTAGE at once with what is happening (e.g. `'Redis is reconnecting:
+ * connection refused (…)'`); a frozen or overloaded server is bounded by `timeoutMs` (default
+ * 2000) and the run's `AbortSignal`. When Redis is back the same client and check report OK again.
+ * `observedValue` is the PING round trip in ms. Messages never contain the password.
+ *
+ * With a `Cluster` it PINGs every master in parallel: all answer → OK; some don't → MAJOR (the
+ * keys in their slots are unavailable), naming them; none does, or the cluster client itself is
+ * not ready → OUTAGE.
+ *
+ * @example
+ * manager.register(redisCheck(redis, { urgency: 'STRONG', timeoutMs: 500 }));
+ */
+export function redisCheck(client: RedisClient, opts: RedisCheckOptions = {}): Dependency {
+  if (!isRedisClient(client)) throw new ConfigError('client', client, 'an ioredis Redis or Cluster');
+  const isCluster = (client as { isCluster?: boolean }).isCluster === true;
+  const base = resolveCheckBase(opts, {
+    ...REDIS_CHECK_DEFAULTS,
+    description: isCluster ? 'Redis Cluster' : `Redis at ${nodeName(client as Redis)}`,
+  });
+  const pinger = new RedisPinger(base.timeoutMs);
+  const check = isCluster
+    ? ({ signal }: CheckContext) => checkCluster(client as Cluster, pinger, signal)
+    : ({ signal }: CheckContext) => checkStandalone(client as Redis, pinger, signal);
+  return toDependency(base, check);
+}
+
+async function checkStandalone(
+  client: Redis,
+  pinger: RedisPinger,
+  signal: AbortSignal,
+): Promise<CheckOutcome> {
+  const result = await pinger.ping(client, signal);
+  if (!result.ok) return { status: 'OUTAGE', message: `Redis ${result.reason}` };
+  return { status: 'OK', message: `PONG in ${result.latencyMs} ms`, ...latency(result.latencyMs) };
+}
+
+async function checkCluster(
+  cluster: Cluster,
+  pinger: RedisPinger,
+  signal: AbortSignal,
+): Promise<CheckOutcome> {
+  if (cluster.status !== 'ready') {
+    return { status: 'OUTAGE', message: `Redis Cluster is ${describeRedisState(cluster)}; PING not sent` };
+  }
+  const masters = cluster.nodes('master');
+  if (masters.length === 0) return { status: 'OUTAGE', message: 'Redis Cluster knows no master node' };
+  const results = await Promise.all(masters.map((node) => pinger.ping(node, signal)));
+  const failed: string[] = [];
+  let slowest = 0;
+  results.forEach((r: PingResult, i) => {
+    if (r.ok) slowest = Math.max(slowest, r.latencyMs);
+    else failed.push(`${nodeName(masters[i])} ${r.reason}`);
+  });
+  const n = masters.length;
+  if (failed.length === 0) {
+    return {
+      status: 'OK',
+      message: `${n}/${n} masters answered PONG, slowest in ${slowest} ms`,
+      ...latency(slowest),
+    };
+  }
+  const status = failed.length === n ? 'OUTAGE' : 'MAJOR';
+  return { status, message: `${n - failed.length}/${n} masters answered PONG; ${failed.join('; ')}` };
+}
+
+function latency(ms: number): Pick<CheckOutcome, 'observedValue' | 'observedUnit'> {
+  return { observedValue: ms, observedUnit: 'ms' };
+}
+
+/** `host:port` (or the socket path) of a connection: never its password. */
+function nodeName(node: Redis): string {
+  const { host, port, path } = node.options;
+  return path ? String(path) : `${host ?? 'localhost'}:${port ?? 6379}`;
+}
