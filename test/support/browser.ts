@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium, installed by `npm test` (scripts/ensure-system-deps.js) when missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * Launches Debian's headless Chromium through playwright-core with a fresh profile and no
+ * Launches Debian's headless Chromium through playwright-core (a fresh temporary profile per
+ * launch, which playwright creates and removes) with no
  * background networking (this machine's network is closed). Fails with a clear message — never
  * skips — when Chromium is not installed.
  */
@@ -17,7 +16,6 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
       `Chromium not found at ${CHROMIUM}: run \`npm test\` (it installs Debian's chromium) or apt-get install chromium`,
     );
   }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'statuskit-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -30,14 +28,10 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   return {
     browser,
-    close: async () => {
-      await browser.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }

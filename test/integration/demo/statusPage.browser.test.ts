@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
+import { DemoProcess } from '../../support/DemoProcess';
+
+const ARTIFACTS = path.resolve(__dirname, '../../artifacts');
+
+/** The status badge text of `id`'s row on the page. */
+async function rowStatus(page: Page, id: string): Promise<string | undefined> {
+  return page.evaluate((dep) => {
+    for (const row of Array.from(document.querySelectorAll('tbody tr'))) {
+      if (row.querySelector('td strong')?.textContent === dep)
+        return row.querySelector('.b')?.textContent ?? undefined;
+    }
+    return undefined;
+  }, id);
+}
+
+describe('the HTML status page in a real browser (Debian chromium via playwright-core)', () => {
+  let demo: DemoProcess;
+  let browser: Browser;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    demo = await DemoProcess.start();
+    ({ browser, close } = await launchChromium());
+  }, 60_000);
+  afterAll(async () => {
+    await close?.();
+    await demo?.stop();
+  });
+
+  it('shows every dependency with its status, then sees a dependency fail without a reload by hand', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const foreign: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith(demo.url)) foreign.push(req.url());
+    });
+    const res = await page.goto(`${demo.url}/healthcheck/details`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(await page.title()).toContain('OK');
+
+    const ids = ['event-loop', 'orders-db', 'partner-api', 'payment-api', 'product-db', 'recommendations'];
+    for (const id of ids) expect(await rowStatus(page, id)).toBe('OK');
+    const headerColour = await page.evaluate(
+      () => getComputedStyle(document.querySelector('header')!).backgroundColor,
+    );
+    expect(headerColour).not.toBe('rgba(0, 0, 0, 0)');
+
+    await demo.simulate('product-db', 'failing');
+    // The page refreshes itself every few seconds; the check runs every 2 s with a grace of one failure.
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('tbody tr')).some(
+          (r) =>
+            r.querySelector('td strong')?.textContent === 'product-db' &&
+            r.querySelector('.b')?.textContent === 'OUTAGE',
+        ),
+      undefined,
+      { timeout: 25_000, polling: 250 },
+    );
+    expect(await page.title()).toContain('MAJOR');
+    expect(await rowStatus(page, 'orders-db')).toBe('OK');
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
+    expect(fs.statSync(path.join(ARTIFACTS, 'status-page.png')).size).toBeGreaterThan(10_000);
+    expect(foreign).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
