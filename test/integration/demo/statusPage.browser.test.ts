@@ -45,7 +45,7 @@ describe('the HTML status page in a real browser (Debian chromium via playwright
     const ids = ['event-loop', 'orders-db', 'partner-api', 'payment-api', 'product-db', 'recommendations'];
     for (const id of ids) expect(await rowStatus(page, id)).toBe('OK');
     const headerColour = await page.evaluate(
-      () => getComputedStyle(document.querySelector('header')!).backgroundColor,
+      () => getComputedStyle(document.querySelector('header')).backgroundColor,
     );
     expect(headerColour).not.toBe('rgba(0, 0, 0, 0)');
 
