@@ -15,4 +15,4 @@ export { thresholdCheck, THRESHOLD_CHECK_DEFAULTS } from './thresholdCheck';
 export type { ThresholdCheckOptions } from './thresholdCheck';
 export { statuskitCheck, STATUSKIT_CHECK_DEFAULTS } from './statuskitCheck';
 export type { StatuskitCheckOptions } from './statuskitCheck';
-export type { Thresholds } from './shared/thresholds';
+export type { FloorThresholds, Thresholds } from './shared/thresholds';

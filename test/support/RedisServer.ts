@@ -95,7 +95,13 @@ export class RedisServer {
     exited.catch(() => undefined);
     this.child = child;
     this.frozen = false;
-    await Promise.race([waitForPing(this.port, 10_000), exited]);
+    try {
+      await Promise.race([waitForPing(this.port, 10_000), exited]);
+    } catch (err) {
+      child.kill('SIGKILL'); // never leave a half-started server behind (jest would not exit)
+      this.child = undefined;
+      throw err;
+    }
     child.removeAllListeners('exit');
     child.once('exit', () => {
       if (this.child === child) this.child = undefined;
@@ -162,6 +168,7 @@ function pingOnce(port: number): Promise<boolean> {
     sock.setTimeout(500, () => done(false));
     sock.on('error', () => done(false));
     sock.on('connect', () => sock.write('PING\r\n'));
-    sock.on('data', (d) => done(d.toString().startsWith('+PONG')));
+    // A password-protected server answers NOAUTH: it is up all the same.
+    sock.on('data', (d) => done(/^(\+PONG|-NOAUTH)/.test(d.toString())));
   });
 }
