@@ -100,7 +100,7 @@ async function play(
       now += step.ms;
       continue;
     }
-    const id = ids[step.pick % ids.length]!;
+    const id = ids[step.pick % ids.length];
     if (step.kind === 'fail') {
       if (step.failing) failing.add(id);
       else failing.delete(id);
