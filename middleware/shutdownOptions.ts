@@ -13,7 +13,10 @@ export interface GracefulShutdownOptions {
   drainDelayMs?: number;
   /** From the first signal, the time after which the process exits with code 1 anyway. @default 30000 */
   timeoutMs?: number;
-  /** Signals that start the shutdown; a second one forces exit. @default ['SIGTERM', 'SIGINT'] */
+  /**
+   * Signals that start the shutdown; a second one forces exit. `[]`: none, start it with
+   * `handle.shutdown()`. @default ['SIGTERM', 'SIGINT']
+   */
   signals?: readonly NodeJS.Signals[];
   /** Runs after the server closed and the manager stopped: close pools, flush logs. */
   onShutdown?: () => void | Promise<void>;
@@ -48,9 +51,8 @@ function resolveSignals(value: unknown): readonly NodeJS.Signals[] {
   if (value === undefined) return GRACEFUL_SHUTDOWN_DEFAULTS.signals;
   const ok =
     Array.isArray(value) &&
-    value.length > 0 &&
     value.every((s) => typeof s === 'string' && s in constants.signals && !UNCATCHABLE.has(s));
-  if (!ok) throw new ConfigError('signals', value, 'a non-empty list of catchable signal names');
+  if (!ok) throw new ConfigError('signals', value, 'a list of catchable signal names');
   return Object.freeze([...new Set(value as NodeJS.Signals[])]);
 }
 

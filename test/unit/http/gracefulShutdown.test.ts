@@ -128,6 +128,18 @@ describe('gracefulShutdown', () => {
     expect(lines.some((l) => l.msg === 'shutdown step failed')).toBe(true);
   });
 
+  it('with signals: [] installs no handler and shuts down only through shutdown()', async () => {
+    const { server, handle, calls } = kit({ signals: [], drainDelayMs: 0 });
+    expect(process.listenerCount('SIGTERM')).toBe(baseline.SIGTERM);
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(calls).toEqual([]);
+    const done = handle.shutdown();
+    await jest.advanceTimersByTimeAsync(0);
+    server.finishClose();
+    await done;
+    expect(calls).toEqual(['drain', 'stop', 'onShutdown', 'exit 0']);
+  });
+
   it('calling shutdown() twice runs one shutdown', async () => {
     const { server, handle, calls } = kit({ drainDelayMs: 0 });
     const a = handle.shutdown();
@@ -143,7 +155,7 @@ describe('gracefulShutdown', () => {
     [{ drainDelayMs: -1 }, 'drainDelayMs'],
     [{ timeoutMs: 0 }, 'timeoutMs'],
     [{ timeoutMs: 1.5 }, 'timeoutMs'],
-    [{ signals: [] }, 'signals'],
+    [{ signals: 'SIGTERM' }, 'signals'],
     [{ signals: ['SIGKILL'] }, 'signals'],
     [{ signals: ['SIGNOPE'] }, 'signals'],
     [{ exit: 'no' }, 'exit'],
