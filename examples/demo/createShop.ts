@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { Outbox, type DependencyManager, type FeatureFlags } from 'statuskit';
@@ -74,6 +76,13 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
     infrastructure,
     outbox,
     async start() {
+      // Give Redis a moment to connect so the first round of checks does not report it down;
+      // if it is really down the checks say so, and the shop serves from its other tiers.
+      if (redis && redis.status !== 'ready') {
+        await Promise.race([once(redis, 'ready'), delay(3000, undefined, { ref: false })]).catch(
+          () => undefined,
+        );
+      }
       await flags.start();
       await manager.start();
       if (outbox) {
