@@ -32,7 +32,8 @@ export interface BackoffOptions {
  */
 export function backoffDelay(attempt: number, opts: BackoffOptions, previousMs?: number): number {
   const random = opts.random ?? Math.random;
-  const d = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1));
+  // 0 · 2^1024 is NaN (0 · Infinity): a zero base stays zero however many retries came before.
+  const d = opts.baseMs === 0 ? 0 : Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1));
   switch (opts.jitter) {
     case 'none':
       return d;
