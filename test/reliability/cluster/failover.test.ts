@@ -1,0 +1,248 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Cluster } from 'ioredis';
+import { redisCheck } from '../../../checks/redisCheck';
+import { RedisCache } from '../../../src/cache/RedisCache';
+import type { Dependency } from '../../../src/dependencies/Dependency';
+import { fallback, type Fallback } from '../../../src/fallback/fallback';
+import { FeatureFlags } from '../../../src/flags/FeatureFlags';
+import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
+import { Outbox } from '../../../src/outbox/Outbox';
+import { RedisCluster } from '../../support/RedisCluster';
+import type { RedisServer } from '../../support/RedisServer';
+import { scaled } from '../support/budget';
+import { timed, waitUntil } from '../support/timing';
+
+const run = promisify(execFile);
+/** Our bound on a call: its own timeout plus a generous margin for a busy 2-core machine. */
+const MARGIN_MS = 1500;
+/**
+ * How long the components are watched with the master down: past `cluster-node-timeout` (2 s), when
+ * the surviving masters declare the cluster down and refuse every key, not only the dead one's.
+ */
+const WATCH_MS = scaled(3500, 30_000);
+const CACHE_TIMEOUT_MS = 100;
+const SOURCE_TIMEOUT_MS = 300;
+const FLAGS_TIMEOUT_MS = 200;
+const OUTBOX_TIMEOUT_MS = 300;
+const CHECK_TIMEOUT_MS = 500;
+
+type Product = { id: string; from: string };
+
+/** What each component did while the master was down. */
+interface Observed {
+  fallback: { source: string; from: string; ms: number; sourceUp: boolean }[];
+  check: { status: string | undefined; message: string | undefined; ms: number }[];
+  flags: { enabled: boolean; rejected: boolean; ms: number }[];
+  flagsStale: boolean;
+  outboxAdds: { ms: number; message: string }[];
+  outboxHealth: { status: string | undefined; ms: number }[];
+}
+
+let cluster: RedisCluster;
+let client: Cluster;
+let victim: RedisServer;
+let products: Fallback<Product, [string]>;
+let sourceUp = true;
+let flags: FeatureFlags;
+let outbox: Outbox<number>;
+let outboxHealth: Dependency;
+let check: Dependency;
+const handled: string[] = [];
+const signal = new AbortController().signal;
+let observed: Observed | undefined;
+
+/** A hash tag whose slot `node` serves: every component's keys are put on the master that will die. */
+async function tagOn(node: RedisServer, base: string): Promise<string> {
+  for (let i = 0; ; i++) if ((await cluster.nodeFor(`{${base}${i}}`)) === node) return `{${base}${i}}`;
+}
+
+async function clusterOk(): Promise<boolean> {
+  const states = await Promise.all(
+    cluster.nodes.map((n) =>
+      run('redis-cli', ['-p', String(n.port), 'cluster', 'info']).then(
+        (r) => r.stdout.includes('cluster_state:ok'),
+        () => false,
+      ),
+    ),
+  );
+  return states.every(Boolean);
+}
+
+/** Calls `probe` every `everyMs` for `forMs`, collecting what it answered. */
+async function watch<T>(forMs: number, everyMs: number, probe: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  const end = Date.now() + forMs;
+  while (Date.now() < end) {
+    out.push(await probe());
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  cluster = await RedisCluster.start();
+  client = cluster.client();
+  client.on('error', () => undefined);
+  await waitUntil(() => client.status === 'ready', 10_000, 'cluster client ready');
+  victim = cluster.nodes[0]!;
+  products = fallback({
+    name: 'reliability-products',
+    key: (id: string) => `product:${id}`,
+    cache: new RedisCache(client, {
+      prefix: `reliability:${await tagOn(victim, 'cache')}:`,
+      commandTimeoutMs: CACHE_TIMEOUT_MS,
+    }),
+    ttlMs: 60_000,
+    staleTtlMs: 600_000,
+    sources: [
+      (id: string) => (sourceUp ? Promise.resolve({ id, from: 'db' }) : Promise.reject(new Error('db down'))),
+    ],
+    sourceTimeoutMs: SOURCE_TIMEOUT_MS,
+    stub: (id: string) => ({ id, from: 'stub' }),
+    registry: false,
+  });
+  flags = new FeatureFlags({
+    store: new RedisFlagStore(client, {
+      prefix: `reliability:${await tagOn(victim, 'flags')}`,
+      commandTimeoutMs: FLAGS_TIMEOUT_MS,
+    }),
+    refreshMs: 200,
+    registry: false,
+  });
+  await flags.start();
+  outbox = new Outbox<number>({
+    redis: client,
+    stream: `reliability:${await tagOn(victim, 'outbox')}:stream`,
+    commandTimeoutMs: OUTBOX_TIMEOUT_MS,
+    blockMs: 200,
+    registry: false,
+    handler: async (e) => void handled.push(e.id),
+  });
+  await outbox.recoverPending();
+  outbox.start();
+  outboxHealth = outbox.healthCheck();
+  check = redisCheck(client, { timeoutMs: CHECK_TIMEOUT_MS });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([flags?.stop(), outbox?.stop()]);
+  client?.disconnect();
+  await cluster?.stop();
+});
+
+describe('failover of one master of a real 3-master Redis Cluster, every component on it', () => {
+  it('before the kill, the cache, flags, outbox and redisCheck all work on the cluster', async () => {
+    expect((await products.get('1')).source).toBe('source');
+    await waitUntil(async () => (await products.get('1')).source === 'cache', 2000, 'write-back');
+    await flags.set('reliability.checkout', true, { actor: 'test' });
+    await outbox.add({ type: 'work', payload: 1, id: 'before' });
+    await waitUntil(() => handled.includes('before'), 5000, 'outbox event handled');
+    expect(await check.check({ signal })).toMatchObject({ status: 'OK' });
+  }, 30_000);
+
+  it('kills the master holding every component’s keys and watches them all at once, without a hang', async () => {
+    await victim.kill();
+    const started = Date.now();
+    try {
+      const [fb, ch, fl, adds, health] = await Promise.all([
+        watch(WATCH_MS, 100, async () => {
+          sourceUp = !sourceUp;
+          const up = sourceUp;
+          const { result, ms } = await timed(() => products.get('1'));
+          return { source: result?.source, from: result?.value.from, ms, sourceUp: up };
+        }),
+        watch(WATCH_MS, 250, async () => {
+          const { result, ms } = await timed(() => Promise.resolve(check.check({ signal })));
+          return { status: result?.status, message: result?.message, ms };
+        }),
+        watch(WATCH_MS, 100, async () => {
+          const enabled = flags.isEnabled('reliability.checkout');
+          const { ms, error } = await timed(() => flags.set('reliability.other', true));
+          return { enabled, ms, rejected: error !== undefined };
+        }),
+        watch(WATCH_MS, 200, async () => {
+          const { ms, error } = await timed(() => outbox.add({ type: 'work', payload: 2 }));
+          return { ms, message: error instanceof Error ? error.message : 'added' };
+        }),
+        watch(WATCH_MS, 500, async () => {
+          const { result, ms } = await timed(() => Promise.resolve(outboxHealth.check({ signal })));
+          return { status: result?.status, ms };
+        }),
+      ]);
+      observed = {
+        fallback: fb,
+        check: ch,
+        flags: fl,
+        flagsStale: flags.stale,
+        outboxAdds: adds,
+        outboxHealth: health,
+      };
+      // Every watcher kept its pace: nothing waited on the dead master.
+      expect(Date.now() - started).toBeLessThan(WATCH_MS + MARGIN_MS * 2);
+    } finally {
+      sourceUp = true;
+      await victim.restart();
+      await waitUntil(clusterOk, 20_000, 'cluster_state:ok after the restart');
+    }
+  }, 60_000);
+
+  it('RedisCache + fallback: the cache tier misses, the source or the stub answers, each call bounded', () => {
+    expect(observed?.fallback.length).toBeGreaterThan(5);
+    for (const c of observed!.fallback) {
+      const expected = c.sourceUp ? { source: 'source', from: 'db' } : { source: 'stub', from: 'stub' };
+      expect({ source: c.source, from: c.from }).toEqual(expected);
+      expect(c.ms).toBeLessThan(CACHE_TIMEOUT_MS + SOURCE_TIMEOUT_MS + MARGIN_MS);
+    }
+  });
+
+  it('redisCheck: never OK while a master is dead, each run bounded by its timeout', () => {
+    const runs = observed!.check;
+    for (const r of runs) expect(r.ms).toBeLessThan(CHECK_TIMEOUT_MS + MARGIN_MS);
+    // A third of the slots have no master (and after 2 s the cluster refuses every key).
+    const claimedOk = runs.filter((r) => r.status === 'OK');
+    expect({ okRuns: `${claimedOk.length}/${runs.length}`, first: claimedOk[0]?.message }).toEqual({
+      okRuns: `0/${runs.length}`,
+      first: undefined,
+    });
+  });
+
+  it('FeatureFlags on RedisFlagStore: isEnabled keeps the last snapshot, set() rejects in bounded time, stale is reported', () => {
+    for (const a of observed!.flags) {
+      expect(a).toEqual({ enabled: true, rejected: true, ms: a.ms });
+      expect(a.ms).toBeLessThan(FLAGS_TIMEOUT_MS + MARGIN_MS);
+    }
+    expect(observed!.flagsStale).toBe(true);
+  });
+
+  it('Outbox: add() rejects with a clear error in bounded time and the health check says OUTAGE', () => {
+    for (const t of observed!.outboxAdds) {
+      expect(t.message).toMatch(/redis|cluster|timed out/i);
+      expect(t.ms).toBeLessThan(OUTBOX_TIMEOUT_MS + MARGIN_MS);
+    }
+    for (const h of observed!.outboxHealth) {
+      expect(h.status).toBe('OUTAGE');
+      expect(h.ms).toBeLessThan(OUTBOX_TIMEOUT_MS + MARGIN_MS);
+    }
+  });
+
+  it('after the master is back (empty), every component recovers on its own', async () => {
+    await waitUntil(async () => (await products.get('1')).source === 'cache', 10_000, 'cache tier back');
+    await waitUntil(
+      async () => (await timed(() => flags.set('reliability.checkout', false))).error === undefined,
+      10_000,
+      'flags set() works again',
+    );
+    expect(flags.isEnabled('reliability.checkout')).toBe(false);
+    await waitUntil(
+      async () =>
+        (await timed(() => outbox.add({ type: 'work', payload: 3, id: 'after' }))).error === undefined,
+      10_000,
+      'outbox add() works again',
+    );
+    await waitUntil(() => handled.includes('after'), 10_000, 'an event added after the restart is handled');
+    await waitUntil(async () => (await check.check({ signal }))?.status === 'OK', 10_000, 'redisCheck OK');
+    const { ms } = await timed(() => outbox.stop());
+    expect(ms).toBeLessThan(5000);
+  }, 60_000);
+});
