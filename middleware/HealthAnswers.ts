@@ -3,7 +3,8 @@ import type { CheckStatus } from '../src/status/CheckStatus';
 import { buildDetailedReport, buildSummary, viewResult, type SummaryContext } from './healthDocuments';
 import { buildHealthJson, HEALTH_JSON_TYPE } from './healthJson';
 import type { ResolvedHealthOptions } from './healthOptions';
-import type { HealthSource, ManagerEventMap } from './managerView';
+import type { HealthSource } from './managerView';
+import { ManagerVersion } from './ManagerVersion';
 import { statusPageRenderer } from './statusPage';
 
 /** A serialised answer, ready to write. */
@@ -34,38 +35,21 @@ export function prepare(statusCode: number, contentType: string, value: unknown)
   return { statusCode, contentType, body: Buffer.from(JSON.stringify(value)) };
 }
 
-const EVENTS: readonly (keyof ManagerEventMap)[] = [
-  'checked',
-  'added',
-  'removed',
-  'ready',
-  'draining',
-  'systemChanged',
-];
-
 /**
  * The health answers of one router, serialised when the manager's state changes, not per request:
- * every manager event bumps a version, and the first request after a change re-serialises the view
+ * every manager event bumps the manager's {@link ManagerVersion}, and the first request after a change re-serialises the view
  * it asks for (at most once per change). A request only compares the version, `draining` and
  * `systemStatus` (three property reads) before writing a prepared buffer.
  */
 export class HealthAnswers {
-  private version = 0;
   private frame: Frame | undefined;
-  private readonly bump = (): void => {
-    this.version++;
-  };
+  private readonly version: ManagerVersion;
 
   constructor(
     private readonly manager: HealthSource,
     private readonly opts: ResolvedHealthOptions,
   ) {
-    for (const e of EVENTS) manager.on(e, this.bump);
-  }
-
-  /** Stops listening to the manager. */
-  dispose(): void {
-    for (const e of EVENTS) this.manager.off(e, this.bump);
+    this.version = ManagerVersion.of(manager);
   }
 
   /** The status code `/healthcheck` answers for `status` (draining overrides). */
@@ -78,7 +62,7 @@ export class HealthAnswers {
     const f = this.frame;
     if (
       f !== undefined &&
-      f.version === this.version &&
+      f.version === this.version.value &&
       f.draining === m.draining &&
       f.status === m.systemStatus
     ) {
@@ -86,7 +70,7 @@ export class HealthAnswers {
     }
     const set = m.snapshot();
     const next: Frame = {
-      version: this.version,
+      version: this.version.value,
       draining: m.draining,
       status: set.systemStatus,
       set,

@@ -104,3 +104,13 @@ describe('degradation and metricsRoute', () => {
     expect(() => metricsRoute(new Registry())).not.toThrow();
   });
 });
+
+describe('healthRoutes on one manager', () => {
+  it('many routers add a fixed number of listeners', () => {
+    const m = new DependencyManager({ registry: false });
+    healthRoutes(m);
+    const after1 = (m as EventEmitter).listenerCount('checked');
+    for (let i = 0; i < 20; i++) healthRoutes(m);
+    expect((m as EventEmitter).listenerCount('checked')).toBe(after1);
+  });
+});
