@@ -131,6 +131,90 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+describe('key behaviours on a real 3-master Redis Cluster, default key layouts', () => {
+  it('RedisCache: fifty concurrent lookups batch into MGETs on one slot, stale answers while the source is down', async () => {
+    const cache = new RedisCache(client);
+    let up = true;
+    const fb = fallback({
+      name: 'reliability-cluster',
+      key: (id: string) => `item:${id}`,
+      cache,
+      ttlMs: 1,
+      staleTtlMs: 60_000,
+      sources: [(id: string) => (up ? { id } : Promise.reject(new Error('down')))],
+      registry: false,
+    });
+    const ids = Array.from({ length: 50 }, (_, i) => `${i}:{x}`); // ids carrying braces of their own
+    expect((await Promise.all(ids.map((id) => fb.get(id)))).map((a) => a.source)).toEqual(
+      ids.map(() => 'source'),
+    );
+    for (const id of ids)
+      await waitUntil(async () => (await cache.get(`item:${id}`)) !== undefined, 2000, id);
+    up = false;
+    const answers = await Promise.all(ids.map((id) => fb.get(id)));
+    expect(answers.map((a) => [a.source, a.value])).toEqual(ids.map((id) => ['stale', { id }]));
+    await fb.invalidate(ids[0]);
+    await expect(fb.get(ids[0])).rejects.toThrow(/exhausted|no source|failed/i);
+  });
+
+  it('Outbox: add, add inside the caller’s MULTI, park a poison event, requeue it, report MINOR meanwhile', async () => {
+    const seen: string[] = [];
+    let poisonFails = true;
+    const box = new Outbox<number>({
+      redis: client,
+      maxAttempts: 2,
+      commandTimeoutMs: 1000,
+      blockMs: 200,
+      backoff: { baseMs: 10, maxMs: 20 },
+      registry: false,
+      handler: async (e) => {
+        if (e.type === 'poison' && poisonFails) throw new Error('cannot handle');
+        seen.push(e.id);
+      },
+    });
+    try {
+      await box.recoverPending();
+      box.start();
+      await box.add({ type: 'work', payload: 1, id: 'k-a' });
+      await box.add({ type: 'work', payload: 1, id: 'k-a' }); // idempotent
+      const orderKey = `${box.streamKey}:order:1`; // same hash tag as the stream
+      const multi = client.multi().set(orderKey, 'placed');
+      box.addTo(multi, { type: 'work', payload: 2, id: 'k-b' });
+      await multi.exec();
+      await box.add({ type: 'poison', payload: 3, id: 'k-c' });
+      await waitUntil(async () => (await box.manualReview()).length === 1, 10_000, 'poison parked');
+      expect(seen.sort()).toEqual(['k-a', 'k-b']);
+      expect(await client.get(orderKey)).toBe('placed');
+      expect(await box.healthCheck().check({ signal })).toMatchObject({ status: 'MINOR' });
+      poisonFails = false;
+      expect(await box.requeue('k-c')).toBe(true);
+      await waitUntil(() => seen.includes('k-c'), 10_000, 'requeued event handled');
+      expect(await box.healthCheck().check({ signal })).toMatchObject({ status: 'OK' });
+    } finally {
+      await box.stop();
+    }
+  }, 30_000);
+
+  it('redisCheck: OK with every master answering, with a default-configured Cluster client too', async () => {
+    expect(await check.check({ signal })).toMatchObject({
+      status: 'OK',
+      message: expect.stringMatching(/^3\/3 masters/),
+    });
+    const plain = cluster.client({
+      redisOptions: {},
+      clusterRetryStrategy: undefined,
+      enableOfflineQueue: true,
+    });
+    plain.on('error', () => undefined);
+    try {
+      await waitUntil(() => plain.status === 'ready', 10_000, 'default client ready');
+      expect(await redisCheck(plain).check({ signal })).toMatchObject({ status: 'OK' });
+    } finally {
+      plain.disconnect();
+    }
+  });
+});
+
 describe('failover of one master of a real 3-master Redis Cluster, every component on it', () => {
   it('before the kill, the cache, flags, outbox and redisCheck all work on the cluster', async () => {
     expect((await products.get('1')).source).toBe('source');
@@ -245,4 +329,44 @@ describe('failover of one master of a real 3-master Redis Cluster, every compone
     const { ms } = await timed(() => outbox.stop());
     expect(ms).toBeLessThan(5000);
   }, 60_000);
+});
+
+describe('a frozen master (SIGSTOP) of a real 3-master Redis Cluster, every component on it', () => {
+  it('every call stays within its timeout while the master answers nothing, and all recover on SIGCONT', async () => {
+    const checkout = flags.isEnabled('reliability.checkout');
+    victim.freeze();
+    try {
+      const [fb, ch, fl, adds] = await Promise.all([
+        watch(1500, 100, () => timed(() => products.get('1'))),
+        watch(1500, 250, () => timed(() => Promise.resolve(check.check({ signal })))),
+        watch(1500, 100, () => timed(() => flags.set('reliability.frozen', true))),
+        watch(1500, 200, () => timed(() => outbox.add({ type: 'work', payload: 9 }))),
+      ]);
+      for (const c of fb) {
+        expect(c.error).toBeUndefined(); // source or stub: a frozen cache is a miss
+        expect(c.ms).toBeLessThan(CACHE_TIMEOUT_MS + SOURCE_TIMEOUT_MS + MARGIN_MS);
+      }
+      for (const c of ch) {
+        expect(c.result?.status).not.toBe('OK');
+        expect(c.ms).toBeLessThan(CHECK_TIMEOUT_MS + MARGIN_MS);
+      }
+      for (const c of fl) {
+        expect(c.error).toBeDefined();
+        expect(c.ms).toBeLessThan(FLAGS_TIMEOUT_MS + MARGIN_MS);
+      }
+      expect(flags.isEnabled('reliability.checkout')).toBe(checkout); // the last snapshot
+      for (const c of adds) {
+        expect(c.error).toBeDefined();
+        expect(c.ms).toBeLessThan(OUTBOX_TIMEOUT_MS + MARGIN_MS);
+      }
+    } finally {
+      victim.resume();
+    }
+    await waitUntil(
+      async () => (await timed(() => flags.set('reliability.frozen', false))).error === undefined,
+      10_000,
+      'flags back',
+    );
+    await waitUntil(async () => (await check.check({ signal }))?.status === 'OK', 10_000, 'redisCheck OK');
+  }, 30_000);
 });
