@@ -1,3 +1,4 @@
+import { withTimeout } from '../src/timing/withTimeout';
 import type { Cluster, Redis } from 'ioredis';
 import type {
   CheckContext,
@@ -79,7 +80,23 @@ async function checkCluster(
     if (r.ok) slowest = Math.max(slowest, r.latencyMs);
     else failed.push(`${nodeName(masters[i])} ${r.reason}`);
   });
-  const n = masters.length;
+  // ioredis forgets a master whose connection closed, so "every known master answered" is not
+  // enough: ask a live master which masters serve slots, and whether the cluster is still up.
+  const answered = new Set(masters.filter((_, i) => results[i].ok).map(nodeName));
+  const alive = masters.find((_, i) => results[i].ok);
+  const topology = alive ? await clusterTopology(alive, pinger.timeoutMs, signal) : undefined;
+  for (const address of topology?.slotMasters ?? []) {
+    if (!answered.has(address) && !failed.some((f) => f.startsWith(`${address} `))) {
+      failed.push(`${address} serves slots but is unreachable`);
+    }
+  }
+  const n = Math.max(masters.length, answered.size + failed.length);
+  if (topology?.state === 'fail') {
+    return {
+      status: 'OUTAGE',
+      message: `Redis Cluster state is fail (slots not served); ${n - failed.length}/${n} masters answered PONG; ${failed.join('; ')}`,
+    };
+  }
   if (failed.length === 0) {
     return {
       status: 'OK',
@@ -89,6 +106,31 @@ async function checkCluster(
   }
   const status = failed.length === n ? 'OUTAGE' : 'MAJOR';
   return { status, message: `${n - failed.length}/${n} masters answered PONG; ${failed.join('; ')}` };
+}
+
+/** The cluster's own view: `cluster_state` and the `host:port` of every master serving slots. */
+async function clusterTopology(
+  node: Redis,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ state: string | undefined; slotMasters: string[] } | undefined> {
+  try {
+    const [info, slots] = await withTimeout(
+      () =>
+        Promise.all([node.cluster('INFO'), node.cluster('SLOTS') as Promise<unknown[][]>]),
+      timeoutMs,
+      'CLUSTER INFO/SLOTS',
+      signal,
+    );
+    const masters = new Set<string>();
+    for (const range of slots) {
+      const master = range[2] as [string, number] | undefined;
+      if (master) masters.add(`${master[0]}:${master[1]}`);
+    }
+    return { state: /cluster_state:(\w+)/.exec(info)?.[1], slotMasters: [...masters] };
+  } catch {
+    return undefined;
+  }
 }
 
 function latency(ms: number): Pick<CheckOutcome, 'observedValue' | 'observedUnit'> {

@@ -27,7 +27,7 @@ interface InFlight {
 export class RedisPinger {
   private readonly inFlight = new WeakMap<Redis, InFlight>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(readonly timeoutMs: number) {}
 
   /** PINGs `node`; never rejects, settles within the timeout (or the signal) plus a tick. */
   async ping(node: Redis, signal: AbortSignal): Promise<PingResult> {
