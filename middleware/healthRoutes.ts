@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { ConfigError } from '../src/errors/ConfigError';
 import { DEPENDENCY_ID_PATTERN } from '../src/dependencies/Dependency';
 import { HealthAnswers, JSON_TYPE, prepare, type PreparedAnswer } from './HealthAnswers';
@@ -120,6 +120,23 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
           ? OUTAGE
           : READY;
     sendPrepared(res, answer);
+  });
+
+  // A malformed path such as /healthcheck/%zz makes Express's parameter decoding throw a URIError
+  // inside this router: answer it here, as JSON, rather than let the app's final handler render
+  // the error's name and message (or, outside production, its stack).
+  router.use(function statuskitHealthErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: unknown }).status;
+    const clientError = typeof status === 'number' && status >= 400 && status < 500;
+    res.setHeader('Cache-Control', 'no-store');
+    res
+      .status(clientError ? status : 500)
+      .json(
+        clientError
+          ? { error: 'bad_request', message: 'malformed request path' }
+          : { error: 'internal_error', message: 'the health report could not be produced' },
+      );
   });
 
   return router;

@@ -11,8 +11,10 @@ export type { FlagView } from './flagsAdminRequest';
 export { healthRoutes } from './healthRoutes';
 export { HEALTH_ROUTES_DEFAULTS } from './healthOptions';
 export type { HealthRoutesOptions, HealthState } from './healthOptions';
-export { isLoopbackRequest } from './privateAccess';
-export type { HealthSource, StatusSource } from './managerView';
+export { isLoopbackAddress, isLoopbackRequest } from './privateAccess';
+export type { DrainableManager, HealthSource, StatusSource } from './managerView';
+export type { DcStatus, DetailedReport, HealthSummary, ResultView } from './healthDocuments';
+export type { HealthJsonCheck, HealthJsonDocument, HealthJsonStatus } from './healthJson';
 
 // Interceptor and gates
 export { shortCircuit, SHORT_CIRCUIT_DEFAULTS, defaultShortCircuitExclude } from './shortCircuit';
@@ -24,6 +26,7 @@ export type { DegradationView } from './degradation';
 
 // Metrics and shutdown
 export { metricsRoute } from './metricsRoute';
+export type { AnyRegistry } from './metricsRoute';
 export { gracefulShutdown } from './gracefulShutdown';
 export type { ClosableServer, ShutdownHandle, ShutdownState } from './gracefulShutdown';
 export { GRACEFUL_SHUTDOWN_DEFAULTS } from './shutdownOptions';
