@@ -139,5 +139,21 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
       );
   });
 
-  return router;
+  return skipUnlessHealthPath(router);
+}
+
+/**
+ * The hot path: every request of the app passes here first, and most are not health routes.
+ * Entering an Express Router costs a few microseconds (its layer stack and `next` machinery), so
+ * requests whose path cannot be one of ours (`/healthcheck…`, `/livez`, `/readyz` all start with
+ * h, l or r, in any case) skip it with one character test. The result is still the Router (its
+ * methods and stack are reached through the prototype), as the SPEC promises.
+ */
+function skipUnlessHealthPath(router: Router): Router {
+  const handle = function statuskitHealthRoutes(req: Request, res: Response, next: NextFunction): void {
+    const c = req.url.charCodeAt(1) | 0x20; // lower-case ASCII letter
+    if (c !== 0x68 && c !== 0x6c && c !== 0x72) return next();
+    router(req, res, next);
+  };
+  return Object.setPrototypeOf(handle, router) as Router;
 }
