@@ -5,8 +5,8 @@ import { delay } from '../timing/delay';
 import { Heartbeat } from './Heartbeat';
 import { command, type OutboxContext, type RawEntry } from './OutboxContext';
 import { decodeFields, parsePayload, type ReviewRecord, type StoredEvent } from './OutboxEvent';
-import { REVIEW } from './scripts';
-import { StepSender, type BatchCounts } from './StepSender';
+import { AckBuffer, type BatchCounts } from './AckBuffer';
+import { FAIL, REVIEW } from './scripts';
 
 /** What Redis remembers of an entry's earlier runs. */
 interface PriorRuns {
@@ -28,10 +28,12 @@ export function emptyCounts(): BatchCounts {
 }
 
 /**
- * Runs a batch of stream entries through the handler, one at a time in stream order: each run is
- * counted in Redis before it starts (so crashes use up attempts too), a success is acknowledged, a
- * failure is retried after a backoff, and the `maxAttempts`-th failure parks the event for manual
- * review atomically with its acknowledgement. Internal.
+ * Runs a batch of stream entries through the handler, one at a time in stream order. A success is
+ * acknowledged; a failure is counted in Redis and retried after a backoff; the `maxAttempts`-th
+ * failure parks the event for manual review atomically with its acknowledgement. A first run of a
+ * fresh entry costs no write of its own (its ack is shared with the batch); every later run (retry
+ * or replay after a restart) is counted in Redis before it starts, so an event that crashes the
+ * process is parked too, after at most `maxAttempts + 1` crashes. Internal.
  */
 export class BatchRunner<P> {
   constructor(private readonly ctx: OutboxContext<P>) {}
@@ -52,17 +54,17 @@ export class BatchRunner<P> {
     if (mine.length === 0) return counts;
     const ids = mine.map((e) => e.streamId);
     for (const id of ids) this.ctx.local.add(id);
-    const steps = new StepSender(this.ctx, client, counts);
+    const acks = new AckBuffer(this.ctx, client, counts);
     const heartbeat = new Heartbeat(this.ctx, client, ids);
     try {
       const prior = fresh ? undefined : await this.priorRuns(client, ids);
       for (const entry of mine) {
         if (signal.aborted) break;
         if (heartbeat.lost.has(entry.streamId)) continue;
-        await this.runEntry(client, entry, prior?.get(entry.streamId) ?? FRESH, steps, counts, signal);
+        await this.runEntry(client, entry, prior?.get(entry.streamId) ?? FRESH, acks, counts, signal);
         heartbeat.finished(entry.streamId);
       }
-      await steps.flush();
+      await acks.flush();
     } finally {
       heartbeat.stop();
       for (const id of ids) this.ctx.local.delete(id);
@@ -74,7 +76,7 @@ export class BatchRunner<P> {
     client: RedisClient,
     entry: RawEntry,
     prior: PriorRuns,
-    steps: StepSender,
+    acks: AckBuffer,
     counts: BatchCounts,
     signal: AbortSignal,
   ): Promise<void> {
@@ -87,30 +89,31 @@ export class BatchRunner<P> {
         name: 'OutboxMalformedEntry',
         message: 'the stream entry has no id, type or payload field',
       };
-      return this.park(client, sid, raw, prior.attempts, why, steps, counts);
+      return this.park(client, sid, raw, prior.attempts, why, acks, counts);
     }
+    const max = this.ctx.opts.maxAttempts;
     let { attempts, lastError } = prior;
     for (;;) {
-      if (attempts >= this.ctx.opts.maxAttempts) {
-        return this.park(client, sid, stored, attempts, lastError ?? INTERRUPTED, steps, counts);
-      }
+      if (attempts >= max)
+        return this.park(client, sid, stored, attempts, lastError ?? INTERRUPTED, acks, counts);
       if (signal.aborted) return;
+      const marked = prior !== FRESH || attempts > 0;
+      if (marked) acks.markStart(sid);
       attempts++;
-      steps.begin(sid);
       try {
         await this.invoke(stored, sid, attempts);
-        steps.succeeded(sid);
+        acks.add(sid, marked);
         return;
       } catch (err) {
         lastError = toSafeError(err);
       }
-      if (attempts >= this.ctx.opts.maxAttempts) continue;
+      if (attempts >= max) continue;
       counts.retried++;
-      if (!(await this.waitToRetry(client, sid, stored, attempts, lastError, steps, signal))) return;
+      if (!(await this.retryLater(client, sid, stored, attempts, lastError, !marked, acks, signal))) return;
     }
   }
 
-  private invoke(stored: StoredEvent, streamId: string, attempts: number): Promise<void> {
+  private async invoke(stored: StoredEvent, streamId: string, attempts: number): Promise<void> {
     const event = {
       id: stored.id,
       type: stored.type,
@@ -120,18 +123,19 @@ export class BatchRunner<P> {
       streamId,
       status: 'PENDING' as const,
     };
-    // `then` turns a synchronous throw (or a non-promise return) into the same path as a rejection.
-    return Promise.resolve().then(() => this.ctx.opts.handler(event));
+    // Awaited inside an async function: a synchronous throw is caught like a rejection.
+    await this.ctx.opts.handler(event);
   }
 
-  /** Records the failure, then waits the backoff; `false` when stopped meanwhile. */
-  private async waitToRetry(
+  /** Records the failure (and the run, when it was not marked), then waits the backoff; `false` when stopped meanwhile. */
+  private async retryLater(
     client: RedisClient,
     sid: string,
     stored: StoredEvent,
     attempts: number,
     error: SafeError,
-    steps: StepSender,
+    countRun: boolean,
+    acks: AckBuffer,
     signal: AbortSignal,
   ): Promise<boolean> {
     const { opts, keys, metrics, logger } = this.ctx;
@@ -141,9 +145,9 @@ export class BatchRunner<P> {
       { eventId: stored.id, type: stored.type, attempt: attempts, retryInMs: delayMs, err: error },
       'outbox handler failed; will retry',
     );
-    steps.release();
-    await command(this.ctx, client, 'outbox record error', (c) =>
-      c.hset(keys.state, `${sid}:e`, JSON.stringify(error)),
+    acks.send();
+    await command(this.ctx, client, 'outbox record failure', (c) =>
+      FAIL.run(c, [keys.state], [sid, JSON.stringify(error), countRun ? 1 : 0]),
     ).catch(() => undefined);
     try {
       await delay(delayMs, signal);
@@ -159,12 +163,12 @@ export class BatchRunner<P> {
     stored: StoredEvent,
     attempts: number,
     lastError: SafeError,
-    steps: StepSender,
+    acks: AckBuffer,
     counts: BatchCounts,
   ): Promise<void> {
     const { opts, keys, metrics, logger } = this.ctx;
     const record: ReviewRecord = { ...stored, attempts, lastError, reviewAt: Date.now(), streamId: sid };
-    steps.release();
+    acks.send();
     try {
       const moved = await command(this.ctx, client, 'outbox park', (c) =>
         REVIEW.run(

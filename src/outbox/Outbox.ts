@@ -10,10 +10,10 @@ import { withTimeout } from '../timing/withTimeout';
 import { BatchRunner } from './BatchRunner';
 import { ConsumeLoop } from './ConsumeLoop';
 import { outboxKeys } from './keys';
+import { lightCommand } from './lightCommand';
 import { command, type OutboxContext } from './OutboxContext';
 import {
   encodeEvent,
-  eventFields,
   reviewToEvent,
   type NewOutboxEvent,
   type OutboxEvent,
@@ -93,7 +93,7 @@ export class Outbox<P = unknown> {
   async add(event: NewOutboxEvent<P>): Promise<string> {
     const stored = encodeEvent(event, Date.now());
     try {
-      await command(this.ctx, this.ctx.opts.redis, 'outbox add', (c) =>
+      await lightCommand(this.ctx.opts.redis, this.ctx.opts.commandTimeoutMs, 'outbox add', (c) =>
         ADD.run(c, this.addKeys(stored), this.addArgs(stored)),
       );
     } catch (err) {
@@ -208,7 +208,7 @@ export class Outbox<P = unknown> {
   }
 
   private addArgs(e: StoredEvent): (string | number)[] {
-    return [...eventFields(e).filter((_, i) => i % 2 === 1), this.ctx.opts.dedupeTtlMs];
+    return [e.id, e.type, e.payload, e.createdAt, this.ctx.opts.dedupeTtlMs];
   }
 
   private async ensureGroup(client: RedisClient): Promise<void> {

@@ -81,13 +81,29 @@ export function eventFields(e: StoredEvent): string[] {
 
 /** Reads stream fields back; `undefined` when the entry was not written by an outbox. */
 export function decodeFields(fields: readonly unknown[]): StoredEvent | undefined {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(String(fields[i]), String(fields[i + 1]));
-  const id = map.get('id');
-  const type = map.get('type');
-  const payload = map.get('payload');
+  let id: string | undefined;
+  let type: string | undefined;
+  let payload: string | undefined;
+  let createdAt = 0;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const value = String(fields[i + 1]);
+    switch (String(fields[i])) {
+      case 'id':
+        id = value;
+        break;
+      case 'type':
+        type = value;
+        break;
+      case 'payload':
+        payload = value;
+        break;
+      case 'createdAt':
+        createdAt = Number(value) || 0;
+        break;
+    }
+  }
   if (!id || !type || payload === undefined) return undefined;
-  return { id, type, payload, createdAt: Number(map.get('createdAt')) || 0 };
+  return { id, type, payload, createdAt };
 }
 
 /** The payload's value, or its raw text when it is not valid JSON (a foreign writer). */

@@ -6,7 +6,7 @@ export interface OutboxKeys {
   state: string;
   /** Hash of parked events: event id → JSON record. */
   review: string;
-  /** Prefix of the idempotency keys: `<prefix><event id>` → stream id. */
+  /** Prefix of the idempotency keys `<prefix><event id>` (value `1`, expiring after `dedupeTtlMs`). */
   idPrefix: string;
 }
 

@@ -1,7 +1,7 @@
 import type { RedisClient } from '../redis/RedisLike';
 import type { BatchRunner } from './BatchRunner';
 import { command, parseEntries, parseReadReply, type OutboxContext } from './OutboxContext';
-import type { BatchCounts } from './StepSender';
+import type { BatchCounts } from './AckBuffer';
 
 /** What one recovery pass found and did. */
 export interface RecoveryCounts extends BatchCounts {

@@ -29,35 +29,42 @@ export class LuaScript {
 }
 
 /**
- * Adds an event unless its idempotency key exists. KEYS: stream, id key. ARGV: id, type, payload,
- * createdAt, dedupe TTL ms (0 = no expiry). Returns `{ 1, streamId }` when added, `{ 0, streamId }`
- * when the id was already added.
+ * Adds an event unless its idempotency key exists (SET NX first: one lookup, one write). KEYS:
+ * stream, id key. ARGV: id, type, payload, createdAt, dedupe TTL ms (0 = no expiry). Returns the
+ * new stream id, or nil when the id was already added.
  */
 export const ADD = new LuaScript(`
-local existing = redis.call('GET', KEYS[2])
-if existing then return {0, existing} end
-local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
+local taken
 if tonumber(ARGV[5]) > 0 then
-  redis.call('SET', KEYS[2], sid, 'PX', ARGV[5])
+  taken = redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[5])
 else
-  redis.call('SET', KEYS[2], sid)
+  taken = redis.call('SET', KEYS[2], '1', 'NX')
 end
-return {1, sid}
+if not taken then return false end
+return redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
 `);
 
 /**
- * Acknowledges one finished entry and/or records the start of a handler run on another, in one
- * round trip. KEYS: stream, state. ARGV: group, streamId to ack or '', streamId starting or ''.
- * Returns 1 when the ack removed a pending entry.
+ * Acknowledges finished entries and forgets their run counts. KEYS: stream, state. ARGV: group,
+ * streamId... Returns how many were still pending.
  */
-export const STEP = new LuaScript(`
+export const ACK = new LuaScript(`
 local acked = 0
-if ARGV[2] ~= '' then
-  acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-  redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':e')
+for i = 2, #ARGV do
+  acked = acked + redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i], ARGV[i] .. ':e')
 end
-if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[3], 1) end
 return acked
+`);
+
+/**
+ * Records a failed run: its last error, and (for a first run, which is not marked at its start)
+ * the run itself. KEYS: state. ARGV: streamId, error JSON, 1 to count the run or 0.
+ */
+export const FAIL = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[1] .. ':e', ARGV[2])
+if ARGV[3] == '1' then return redis.call('HINCRBY', KEYS[1], ARGV[1], 1) end
+return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 `);
 
 /**
@@ -90,19 +97,19 @@ return kept
 `);
 
 /**
- * Puts a parked event back on the stream. KEYS: stream, review, id key. ARGV: id, type, payload,
- * createdAt, dedupe TTL ms. Returns the new stream id, or nil when the event is not parked.
+ * Puts a parked event back on the stream (and renews its idempotency key). KEYS: stream, review,
+ * id key. ARGV: id, type, payload, createdAt, dedupe TTL ms. Returns the new stream id, or nil when
+ * the event is not parked.
  */
 export const REQUEUE = new LuaScript(`
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return false end
-local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
 if tonumber(ARGV[5]) > 0 then
-  redis.call('SET', KEYS[3], sid, 'PX', ARGV[5])
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[5])
 else
-  redis.call('SET', KEYS[3], sid)
+  redis.call('SET', KEYS[3], '1')
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-return sid
+return redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
 `);
 
 /** Pending count of the group (0 before it exists) and size of manual review. KEYS: stream, review. ARGV: group. */

@@ -56,7 +56,7 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
     for (let round = 0; round < RANDOM_ROUNDS; round++) {
       const w = startWorker();
       await w.waitForLine('ready');
-      await sleep(150 + Math.random() * 450);
+      await sleep(100 + Math.random() * 300);
       await w.kill();
       pendingAtKill.push(((await redis.xpending(keys.stream, 'statuskit')) as [number])[0]);
     }
@@ -88,7 +88,7 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
         `${lost.length} lost, ${duplicates} handled more than once, pending at each kill: ${pendingAtKill.join(', ')}`,
     );
     expect(lost).toEqual([]);
-    expect(pendingAtKill.some((p) => p > 0)).toBe(true); // kills landed mid-processing
+    expect(pendingAtKill.filter((p) => p > 0).length).toBeGreaterThanOrEqual(RANDOM_ROUNDS / 2); // mid-processing
     expect([...review].sort()).toEqual([...POISON].sort());
     expect(handled.has('e-40')).toBe(true);
     expect(Number(runs['e-80'])).toBeGreaterThanOrEqual(2); // handled, killed before the ack, replayed
