@@ -11,7 +11,7 @@ import { BatchRunner } from './BatchRunner';
 import { ConsumeLoop } from './ConsumeLoop';
 import { outboxKeys } from './keys';
 import { lightCommand } from './lightCommand';
-import { command, type OutboxContext } from './OutboxContext';
+import { command, whenReady, type OutboxContext } from './OutboxContext';
 import {
   encodeEvent,
   reviewToEvent,
@@ -118,12 +118,14 @@ export class Outbox<P = unknown> {
   /**
    * Replays work left unfinished: this consumer's own pending entries first, then other consumers'
    * entries idle longer than `claimIdleMs`. Call it at start-up (a stable `consumer` name makes a
-   * restart replay its own entries at once). Rejects with `RedisUnavailableError` when Redis is down.
+   * restart replay its own entries at once). A client still connecting gets `commandTimeoutMs` to
+   * become ready; rejects with `RedisUnavailableError` when Redis cannot be reached.
    */
   async recoverPending(): Promise<RecoverResult> {
     const signal = this.activeSignal();
     const task = (async () => {
       const client = this.ctx.opts.redis;
+      await whenReady(client, this.ctx.opts.commandTimeoutMs);
       await this.ensureGroup(client);
       const counts = await recoverPass(this.ctx, this.runner, client, signal);
       this.logRecovery(counts, true);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import type { RedisClient } from '../redis/RedisLike';
 import { boundedCommand } from '../redis/boundedCommand';
 import type { OutboxKeys } from './keys';
@@ -56,4 +57,26 @@ export function isNoGroupError(err: unknown): boolean {
   const text =
     err instanceof Error ? `${err.message} ${String((err.cause as Error | undefined)?.message)}` : '';
   return text.includes('NOGROUP');
+}
+
+/**
+ * Resolves once `client` is ready, waiting at most `timeoutMs` for a connection in progress (a
+ * start-up call made right after `new Redis(url)`); rejects with `RedisUnavailableError` after that.
+ * Never sends a command, so nothing waits in ioredis's offline queue.
+ */
+export function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  if (client.status === 'wait') (client.connect() as Promise<unknown>).catch(() => undefined);
+  return new Promise((resolve, reject) => {
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new RedisUnavailableError(`Redis is not ready (${client.status}) after ${timeoutMs} ms`));
+    }, timeoutMs);
+    timer.unref();
+    client.once('ready', onReady);
+  });
 }

@@ -104,4 +104,29 @@ describe('Outbox with several consumers and restarts', () => {
     await waitFor('nothing pending', async () => (await pendingOf(outbox.streamKey, 'p')) === 0);
     expect(await outbox.manualReview()).toEqual([]);
   });
+
+  it('parks an event that kills the process every time after at most maxAttempts + 1 crashes', async () => {
+    const stream = 'killer:outbox';
+    const outbox = testOutbox({ redis, stream, consumer: 'k', maxAttempts: 3 });
+    await outbox.add({ type: 'killer', payload: {}, id: 'killer-1' });
+    let crashes = 0;
+    for (;;) {
+      const w = startWorker({ STREAM: stream, CONSUMER: 'k', MAX_ATTEMPTS: 3 });
+      const ended = await Promise.race([
+        w.exited.then(() => 'crashed'),
+        w.waitForLine('ready').then(() => 'ready'),
+      ]);
+      if (ended === 'ready' && (await outbox.manualReview()).length > 0) break;
+      if ((await w.exited).signal === 'SIGKILL') crashes++;
+      expect(crashes).toBeLessThanOrEqual(4);
+    }
+    expect(crashes).toBe(4);
+    expect(Number(await redis.get('test:runs:killer-1'))).toBe(4);
+    const [parked] = await outbox.manualReview();
+    expect(parked).toMatchObject({
+      id: 'killer-1',
+      attempts: 3,
+      lastError: { name: 'OutboxRunInterrupted' },
+    });
+  });
 });

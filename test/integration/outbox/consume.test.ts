@@ -4,7 +4,7 @@ import { RedisServer } from '../../support/RedisServer';
 import type { OutboxEvent } from '../../../src/outbox/OutboxEvent';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import { logSink } from '../../support/logSink';
-import { readyClient, sleep, testOutbox, waitFor } from './helpers';
+import { readyClient, sleep, testClient, testOutbox, waitFor } from './helpers';
 
 describe('Outbox consumer loop', () => {
   let server: RedisServer;
@@ -90,6 +90,29 @@ describe('Outbox consumer loop', () => {
     await outbox.add({ type: 't', payload: 1, id: 'sync' });
     await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
     expect(runs).toBe(2);
+  });
+
+  it('waits in recoverPending() for a client that is still connecting', async () => {
+    const fresh = testClient(server.url);
+    try {
+      expect(fresh.status).not.toBe('ready');
+      const outbox = testOutbox({ redis: fresh, stream: stream() });
+      expect(await outbox.recoverPending()).toEqual({ recovered: 0, manualReview: 0 });
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
+  it('starts again after a stop', async () => {
+    const seen: string[] = [];
+    const outbox = track(testOutbox({ redis, stream: stream(), handler: async (e) => void seen.push(e.id) }));
+    outbox.start();
+    await outbox.stop();
+    await outbox.stop(); // twice is harmless
+    outbox.start();
+    await outbox.add({ type: 't', payload: 1, id: 'again' });
+    await waitFor('handled after the restart', () => seen.length === 1);
+    expect(seen).toEqual(['again']);
   });
 
   it('ends a blocking read at once on stop()', async () => {
