@@ -137,9 +137,15 @@ export class Outbox<P = unknown> {
 
   /**
    * Starts the consumer loop on a dedicated connection, and a refresh of the gauges every second
-   * (on the user's connection, bounded). Calling it twice is harmless.
+   * (on the user's connection, bounded). Calling it twice is harmless; during a `stop()` it starts
+   * once the stop is done.
    */
   start(): void {
+    if (this.stopping) {
+      // Called while a stop() is still waiting for a handler: start once it is done.
+      void this.stopping.then(() => this.start());
+      return;
+    }
     this.activeSignal();
     this.loop.start();
     if (this.countsTimer) return;
@@ -175,7 +181,7 @@ export class Outbox<P = unknown> {
       c.hgetall(this.ctx.keys.review),
     );
     const events = Object.values(all).map((text) => reviewToEvent(JSON.parse(text) as ReviewRecord));
-    this.ctx.metrics.setCounts(this.ctx.metrics.pendingCount ?? 0, events.length);
+    this.ctx.metrics.setReview(events.length);
     return events.sort((a, b) => (a.reviewAt ?? 0) - (b.reviewAt ?? 0)) as OutboxEvent<P>[];
   }
 
@@ -189,7 +195,7 @@ export class Outbox<P = unknown> {
     if (text === null) return false;
     const record = JSON.parse(text) as ReviewRecord;
     const sid = await command(this.ctx, opts.redis, 'outbox requeue', (c) =>
-      REQUEUE.run(c, [keys.stream, keys.review, keys.idPrefix + id], [...this.addArgs(record)]),
+      REQUEUE.run(c, [keys.stream, keys.review, keys.idPrefix + id], this.addArgs(record)),
     );
     if (sid === null) return false;
     this.ctx.metrics.adjustReview(-1);
@@ -256,11 +262,13 @@ export class Outbox<P = unknown> {
   }
 }
 
+/**
+ * The error `add()` rejects with. Only a refusal before sending, or an error reply (the script is
+ * atomic), proves the event was not stored; a timeout or a dropped connection leaves it unknown.
+ */
 function addError(id: string, err: unknown, timeoutMs: number): RedisUnavailableError {
-  if (
-    err instanceof TimeoutError ||
-    (err instanceof RedisUnavailableError && err.cause instanceof TimeoutError)
-  ) {
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (err instanceof TimeoutError || cause instanceof TimeoutError) {
     return new RedisUnavailableError(
       `outbox event "${id}" may not have been stored: Redis did not answer within ${timeoutMs} ms; ` +
         'add it again with the same id (adds are idempotent)',
@@ -268,5 +276,10 @@ function addError(id: string, err: unknown, timeoutMs: number): RedisUnavailable
     );
   }
   const why = redact(err instanceof Error ? err.message : String(err));
-  return new RedisUnavailableError(`outbox event "${id}" was not stored: ${why}`, err);
+  const refused = cause === undefined || (cause instanceof Error && cause.name === 'ReplyError');
+  if (refused) return new RedisUnavailableError(`outbox event "${id}" was not stored: ${why}`, err);
+  return new RedisUnavailableError(
+    `outbox event "${id}" may not have been stored: ${why}; add it again with the same id (adds are idempotent)`,
+    err,
+  );
 }

@@ -41,6 +41,12 @@ export class OutboxMetrics {
     this.review?.set(review);
   }
 
+  /** Publishes a freshly fetched manual-review count. */
+  setReview(review: number): void {
+    this.reviewCount = review;
+    this.review?.set(review);
+  }
+
   /** Adjusts the cached manual-review count after a park (+1) or requeue (−1). */
   adjustReview(delta: number): void {
     if (this.reviewCount === undefined) return;

@@ -29,19 +29,21 @@ export class LuaScript {
 }
 
 /**
- * Adds an event unless its idempotency key exists (SET NX first: one lookup, one write). KEYS:
- * stream, id key. ARGV: id, type, payload, createdAt, dedupe TTL ms (0 = no expiry). Returns the
- * new stream id, or nil when the id was already added.
+ * Adds an event unless its idempotency key exists. The XADD comes before the key is set: a script
+ * is not rolled back when a command fails, and a taken id without its event would lose the event
+ * (a refused XADD — wrong type, out of memory — must leave nothing behind). KEYS: stream, id key.
+ * ARGV: id, type, payload, createdAt, dedupe TTL ms (0 = no expiry). Returns the new stream id, or
+ * nil when the id was already added.
  */
 export const ADD = new LuaScript(`
-local taken
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
 if tonumber(ARGV[5]) > 0 then
-  taken = redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[5])
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[5])
 else
-  taken = redis.call('SET', KEYS[2], '1', 'NX')
+  redis.call('SET', KEYS[2], '1')
 end
-if not taken then return false end
-return redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
+return sid
 `);
 
 /**
@@ -68,13 +70,15 @@ return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 `);
 
 /**
- * Parks an entry for manual review atomically with its acknowledgement. KEYS: stream, state, review.
- * ARGV: group, streamId, event id, JSON record. Returns 0 (and parks nothing) when the entry was no
- * longer pending, i.e. someone else already finished it.
+ * Parks an entry for manual review atomically with its acknowledgement. The record is written
+ * before the XACK, so a refused write (out of memory) leaves the entry pending rather than lost.
+ * KEYS: stream, state, review. ARGV: group, streamId, event id, JSON record. Returns 0 (and parks
+ * nothing) when the entry is no longer pending, i.e. someone else already finished it.
  */
 export const REVIEW = new LuaScript(`
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then return 0 end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':e')
 return 1
 `);
@@ -97,19 +101,20 @@ return kept
 `);
 
 /**
- * Puts a parked event back on the stream (and renews its idempotency key). KEYS: stream, review,
- * id key. ARGV: id, type, payload, createdAt, dedupe TTL ms. Returns the new stream id, or nil when
- * the event is not parked.
+ * Puts a parked event back on the stream (and renews its idempotency key); the record is removed
+ * last, so a refused XADD leaves it parked. KEYS: stream, review, id key. ARGV: id, type, payload,
+ * createdAt, dedupe TTL ms. Returns the new stream id, or nil when the event is not parked.
  */
 export const REQUEUE = new LuaScript(`
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return false end
+local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
 if tonumber(ARGV[5]) > 0 then
   redis.call('SET', KEYS[3], '1', 'PX', ARGV[5])
 else
   redis.call('SET', KEYS[3], '1')
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-return redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
+return sid
 `);
 
 /** Pending count of the group (0 before it exists) and size of manual review. KEYS: stream, review. ARGV: group. */

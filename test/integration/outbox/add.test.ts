@@ -100,6 +100,19 @@ describe('Outbox.add and addTo', () => {
     expect(await redis.xlen(outbox.streamKey)).toBe(1);
   });
 
+  it('stores nothing and leaves the id free when Redis refuses the add', async () => {
+    const outbox = testOutbox({ redis, stream: stream() });
+    await redis.set(outbox.streamKey, 'not a stream');
+    const err = (await outbox
+      .add({ type: 't', payload: 1, id: 'refused' })
+      .catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(RedisUnavailableError);
+    expect(err.message).toMatch(/^outbox event "refused" was not stored: .*WRONGTYPE/);
+    await redis.del(outbox.streamKey);
+    await outbox.add({ type: 't', payload: 1, id: 'refused' });
+    expect(await redis.xlen(outbox.streamKey)).toBe(1);
+  });
+
   it('rejects a malformed event with ConfigError naming the field, storing nothing', async () => {
     const outbox = testOutbox({ redis, stream: stream() });
     await expect(outbox.add({ type: '', payload: 1 })).rejects.toThrow('`event.type` must be');
