@@ -102,3 +102,4 @@ export { OUTBOX_DEFAULTS } from './outbox/OutboxOptions';
 export type { OutboxBackoffOptions, OutboxOptions } from './outbox/OutboxOptions';
 export type { NewOutboxEvent, OutboxEvent, OutboxEventStatus, OutboxHandler } from './outbox/OutboxEvent';
 export type { ManagerListener } from './manager/ManagerEmitter';
+export type { OutboxOutcome } from './outbox/OutboxMetrics';
