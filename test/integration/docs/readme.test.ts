@@ -26,20 +26,22 @@ describe('README examples', () => {
   });
 
   it('has runnable examples', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(8);
+    expect(blocks.length).toBeGreaterThanOrEqual(11);
   });
 
   it.each(blocks.map((b) => [b.line, b] as const))(
     'the example at README.md:%i runs and prints what the README says',
     (line, block) => {
+      // CommonJS examples (require) run as .cjs, as written; the others as ES modules.
+      const cjs = /\brequire\(/.test(block.code) && !/^import /m.test(block.code);
       const js = ts.transpileModule(block.code, {
         compilerOptions: {
-          module: ts.ModuleKind.ESNext,
+          module: cjs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext,
           target: ts.ScriptTarget.ES2022,
           esModuleInterop: true,
         },
       }).outputText;
-      const file = path.join(workdir, `example-${line}.mjs`);
+      const file = path.join(workdir, `example-${line}.${cjs ? 'cjs' : 'mjs'}`);
       fs.writeFileSync(file, js);
       const run = spawnSync(process.execPath, [file], {
         cwd: root,
