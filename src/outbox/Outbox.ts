@@ -10,7 +10,7 @@ import { withTimeout } from '../timing/withTimeout';
 import { BatchRunner } from './BatchRunner';
 import { ConsumeLoop } from './ConsumeLoop';
 import { outboxKeys } from './keys';
-import { lightCommand } from './lightCommand';
+import { boundedCommand } from '../redis/boundedCommand';
 import { command, whenReady, type OutboxContext } from './OutboxContext';
 import {
   encodeEvent,
@@ -93,7 +93,7 @@ export class Outbox<P = unknown> {
   async add(event: NewOutboxEvent<P>): Promise<string> {
     const stored = encodeEvent(event, Date.now());
     try {
-      await lightCommand(this.ctx.opts.redis, this.ctx.opts.commandTimeoutMs, 'outbox add', (c) =>
+      await boundedCommand(this.ctx.opts.redis, this.ctx.opts.commandTimeoutMs, 'outbox add', (c) =>
         ADD.run(c, this.addKeys(stored), this.addArgs(stored)),
       );
     } catch (err) {

@@ -1,6 +1,5 @@
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { TimeoutError } from '../errors/TimeoutError';
-import { withTimeout } from '../timing/withTimeout';
 import type { RedisClient } from './RedisLike';
 
 /**
@@ -22,11 +21,19 @@ export function boundedCommand<T>(
     if (status === 'wait') (client.connect() as Promise<unknown>).catch(() => undefined);
     return Promise.reject(new RedisUnavailableError(`Redis is not ready (${status}): ${what} not sent`));
   }
-  return withTimeout(() => run(client), timeoutMs, `Redis ${what}`).catch((err: unknown) => {
-    if (err instanceof TimeoutError || err instanceof RedisUnavailableError) throw err;
-    throw new RedisUnavailableError(
-      `Redis ${what} failed: ${err instanceof Error ? err.message : String(err)}`,
-      err,
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`Redis ${what}`, timeoutMs)), timeoutMs);
+    timer.unref();
+    run(client).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        const why = err instanceof Error ? err.message : String(err);
+        reject(new RedisUnavailableError(`Redis ${what} failed: ${why}`, err));
+      },
     );
   });
 }

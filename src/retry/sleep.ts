@@ -1,4 +1,4 @@
-import { abortReason } from '../timing/delay';
+import { delay } from '../timing/delay';
 
 /**
  * Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts, removing its
@@ -10,16 +10,5 @@ import { abortReason } from '../timing/delay';
  * keep a process alive for long. Pass `sleep: delay` to get an unref'd one.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return delay(ms, signal, { unref: false });
 }

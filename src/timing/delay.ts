@@ -1,8 +1,9 @@
 /**
- * Resolves after `ms` (an `unref`'d timer, so it never keeps the process alive); rejects with the
- * signal's reason as soon as `signal` aborts, removing its listener either way.
+ * Resolves after `ms` (an `unref`'d timer unless `unref: false`, so by default it never keeps the
+ * process alive); rejects with the signal's reason as soon as `signal` aborts, removing its
+ * listener either way.
  */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+export function delay(ms: number, signal?: AbortSignal, opts?: { unref?: boolean }): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
@@ -13,7 +14,7 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref?.();
+    if (opts?.unref !== false) timer.unref?.();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

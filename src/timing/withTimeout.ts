@@ -45,7 +45,7 @@ export function withTimeout<T>(
     }
     let result: T | PromiseLike<T>;
     try {
-      result = fn((controller?.signal ?? NEVER_ABORTED));
+      result = fn(controller?.signal ?? NEVER_ABORTED);
     } catch (err) {
       if (finish()) reject(err);
       return;
