@@ -116,8 +116,7 @@ async function clusterTopology(
 ): Promise<{ state: string | undefined; slotMasters: string[] } | undefined> {
   try {
     const [info, slots] = await withTimeout(
-      () =>
-        Promise.all([node.cluster('INFO'), node.cluster('SLOTS') as Promise<unknown[][]>]),
+      () => Promise.all([node.cluster('INFO'), node.cluster('SLOTS') as Promise<unknown[][]>]),
       timeoutMs,
       'CLUSTER INFO/SLOTS',
       signal,
