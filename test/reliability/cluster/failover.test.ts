@@ -262,6 +262,13 @@ describe('failover of one master of a real 3-master Redis Cluster, every compone
         outboxAdds: adds,
         outboxHealth: health,
       };
+      const summary = (list: { ms: number }[]): string =>
+        `${list.length} calls, max ${Math.round(Math.max(...list.map((x) => x.ms)))} ms`;
+      process.stdout.write(
+        `cluster failover (${WATCH_MS} ms with the master dead): fallback ${summary(fb)}; redisCheck ${summary(ch)} ` +
+          `(${ch.filter((r) => r.status !== 'OK').length} not OK); flags set ${summary(fl)}; outbox add ${summary(adds)}; ` +
+          `outbox health ${summary(health)}\n`,
+      );
       // Every watcher kept its pace: nothing waited on the dead master.
       expect(Date.now() - started).toBeLessThan(WATCH_MS + MARGIN_MS * 2);
     } finally {

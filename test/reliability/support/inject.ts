@@ -33,6 +33,10 @@ export interface Answer {
 /**
  * Sends `probe` through `app` without a socket (light-my-request): the same Express code path as
  * a real request, thousands of times faster, so property tests can try many cases.
+ *
+ * light-my-request 6.8.1 retains about 9.5 KB per request on Node 20, whatever the handler: fine
+ * for tens of thousands of cases, but never use it to measure our own memory (leaks/heap.test.ts
+ * uses loopback HTTP).
  */
 export async function send(app: Express, probe: Probe): Promise<Answer> {
   const res = await inject(app, {
