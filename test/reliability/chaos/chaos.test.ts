@@ -116,7 +116,7 @@ describe('chaos: every component under steady load while Redis and a partner API
         [
           '--no-warnings',
           '-r',
-          path.join(__dirname, '../fixtures/tsHook.js'),
+          path.join(__dirname, '../../support/tsHook.js'),
           path.join(__dirname, '../fixtures/chaosApp.ts'),
         ],
         { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, REDIS_URL: redis.url } },

@@ -156,26 +156,23 @@ async function judge(w: World, p: Probe): Promise<number> {
   const privateView = reads && /^\/healthcheck\/[^/]+\/?$/i.test(path);
   const remote = REMOTE.includes(p.remoteAddress!);
 
-  // Malformed percent-encoding is judged by its own test below (a known gap); the rest applies.
-  if (!malformedEncoding(path)) {
-    const unsafe = unsafeParts(res.text, SECRETS, p.url);
-    ensure(unsafe.length === 0, `unsafe answer (${unsafe.join(', ')})`, p, res);
-  } else {
-    ensure(!SECRETS.some((s) => res.text.includes(s)), 'answer shows a secret', p, res);
-  }
+  const unsafe = unsafeParts(res.text, SECRETS, p.url);
+  ensure(unsafe.length === 0, `unsafe answer (${unsafe.join(', ')})`, p, res);
   if (res.status >= 500) {
     const reportsState = reads && /^\/(?:healthcheck(?:\/[^/]+)?|readyz)\/?$/i.test(path);
     const perId = /^\/healthcheck\/([^/]+)\/?$/i.exec(path)?.[1]?.toLowerCase();
     const outageView = w.systemOutage || (perId !== undefined && w.outageIds.includes(perId));
     ensure(res.status === 503 && reportsState && outageView, 'answered 5xx to client input', p, res);
   }
-  if (privateView && remote && !authorized(p.headers.authorization) && !malformedEncoding(path)) {
-    ensure(res.status === 401, 'showed a private view to a remote client without the token', p, res);
+  if (privateView && remote && !authorized(p.headers.authorization)) {
+    // 401; or 400 for a path that cannot even be decoded, which shows nothing either.
+    const refused = res.status === 401 || (res.status === 400 && malformedEncoding(path));
+    ensure(refused, 'showed a private view to a remote client without the token', p, res);
     ensure(w.liveRuns() === runsBefore, 'a refused request ran a check', p, res);
   }
-  if (p.method === 'HEAD') ensure(res.text === '', 'HEAD answered a body', p, res);
+  // (HEAD without a body is Node's doing on a real socket; light-my-request hands the body back.)
   const healthPath = /^\/(?:healthcheck(?:\/[^/]+)?|livez|readyz)\/?$/i.test(path);
-  if (reads && healthPath && res.status !== 404 && !malformedEncoding(path)) {
+  if (reads && healthPath && res.status !== 404) {
     ensure(res.headers['cache-control'] === 'no-store', 'a health answer may be cached', p, res);
   }
   ensure(

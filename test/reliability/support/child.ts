@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-const HOOK = path.join(__dirname, '..', 'fixtures', 'tsHook.js');
+const HOOK = path.join(__dirname, '..', '..', 'support', 'tsHook.js');
 
 /** How a fixture process ended. */
 export interface ChildRun {
