@@ -4,6 +4,7 @@ import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
 import { FallbackExhaustedError } from '../../../src/errors/FallbackExhaustedError';
 import { fallback } from '../../../src/fallback/fallback';
+import { readyClient } from '../../support/redisClient';
 import { RedisServer } from '../../support/RedisServer';
 
 let server: RedisServer;
@@ -11,12 +12,7 @@ let redis: Redis;
 
 beforeAll(async () => {
   server = await RedisServer.start();
-  redis = new Redis(server.url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: () => 100,
-  });
-  await new Promise((r) => redis.once('ready', r));
+  redis = await readyClient(server.url);
 });
 afterAll(async () => {
   redis.disconnect();

@@ -1,19 +1,8 @@
-import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { Outbox } from '../../../src/outbox/Outbox';
 import type { OutboxOptions } from '../../../src/outbox/OutboxOptions';
 
-/** A test client that never waits on the offline queue. */
-export function testClient(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 100 });
-}
-
-/** {@link testClient}, resolved once connected. */
-export async function readyClient(url: string): Promise<Redis> {
-  const client = testClient(url);
-  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
-  return client;
-}
+export { readyClient, testClient } from '../../support/redisClient';
 
 /** Polls `check` every 20 ms until it returns true; fails with `what` after `timeoutMs`. */
 export async function waitFor(

@@ -5,6 +5,7 @@ import { cachedRoute } from '../../../middleware/cachedRoute';
 import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
+import { readyClient } from '../../support/redisClient';
 import { RedisServer } from '../../support/RedisServer';
 import { scaled } from '../support/budget';
 import { ensure, send, type Probe } from '../support/inject';
@@ -158,12 +159,7 @@ describe('cachedRoute keys under generated ids and failures (fast-check)', () =>
     let redis: Redis;
     beforeAll(async () => {
       server = await RedisServer.start();
-      redis = new Redis(server.url, {
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        retryStrategy: () => 100,
-      });
-      await new Promise((r) => redis.once('ready', r));
+      redis = await readyClient(server.url);
     });
     afterAll(async () => {
       redis.disconnect();
