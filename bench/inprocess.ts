@@ -4,7 +4,6 @@
  * from `process.cpuUsage()`. Without sockets, kernel and network noise drop out and the kit's own
  * cost shows; a bare-vs-bare control shows what is left of the noise.
  */
-import { callgrindPerRequest, type CallgrindResult } from './lib/callgrind';
 import { injectMany, routeOf } from './lib/injectTarget';
 import { currentOptions } from './lib/options';
 import { profileRoutes, type ProfileSummary } from './lib/cpuProfile';
@@ -58,7 +57,10 @@ async function build(): Promise<{
       const instance = await (await loadScenario(label === CONTROL ? 'bare' : label)).create();
       instances.push(instance);
       // statuskit's pieces are measured on /api only: that is what they are there to explain.
-      const routes = PART_NAMES.includes(label) ? (['api'] as const) : (['api', 'health'] as const);
+      const routes =
+        PART_NAMES.includes(label) && label !== 'sk-serverLevel'
+          ? (['api'] as const)
+          : (['api', 'health'] as const);
       for (const route of routes) variants.push({ label, route, ...routeOf(instance, route) });
     } catch (err) {
       failed[label] = err instanceof Error ? err.message : String(err);
@@ -77,6 +79,23 @@ async function measureBatch(
   const wallNs = Number(process.hrtime.bigint() - t0) / n;
   const cpu = process.cpuUsage(cpu0);
   return { cpuNs: ((cpu.user + cpu.system) * 1000) / n, wallNs, failed: n - ok };
+}
+
+/** A copy of `list` in a random order drawn from `seed` (mulberry32 + Fisher–Yates). */
+function shuffled<T>(list: readonly T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const random = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 function key(v: Variant): string {
@@ -114,10 +133,9 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     for (const v of variants) await measureBatch(v, o.inprocessBatch); // warm-up: JIT and caches
     for (let round = 0; round < o.inprocessRounds; round++) {
-      // Rotate the order each round so no variant always follows the same neighbour (GC debt, caches).
-      const offset = round % variants.length;
-      const order = [...variants.slice(offset), ...variants.slice(0, offset)];
-      if (round % 2 === 1) order.reverse();
+      // A fresh random order each round (seeded: runs are comparable), so no variant always follows
+      // the same neighbour and inherits its GC debt or cold caches.
+      const order = shuffled(variants, round + 1);
       for (const v of order) {
         const m = await measureBatch(v, o.inprocessBatch);
         cpu.get(key(v))!.push(m.cpuNs);
@@ -129,9 +147,6 @@ export async function run(): Promise<Record<string, unknown>> {
     await Promise.all(instances.map((i) => i.close()));
   }
   const routes = summarizeVariants(variants, cpu, wall, failed);
-  const callgrind: CallgrindResult = o.callgrind
-    ? await callgrindPerRequest(['statuskit', ...(o.quick ? [] : PART_NAMES)], o.quick)
-    : { skipped: 'not asked for (run with `--callgrind`; about a minute per scenario)' };
   const profiles: ProfileSummary[] | undefined = o.cpuProf
     ? await profileRoutes(['statuskit', 'bare'], 20_000)
     : undefined;
@@ -144,7 +159,6 @@ export async function run(): Promise<Record<string, unknown>> {
     },
     routes,
     notBuilt,
-    callgrind,
     ...(profiles === undefined ? {} : { profiles }),
   };
 }

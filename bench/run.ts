@@ -4,6 +4,7 @@
  * missing or fails; merges the results into `bench/results/latest.json`, prints the Markdown report
  * and writes it into `bench/README.md` between the results markers.
  */
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { forkNode, nextMessage, stopChild } from './lib/childProcess';
 import { machineInfo } from './lib/machine';
@@ -20,6 +21,8 @@ interface BenchmarkDef {
   timeoutS: number;
   /** Pin the benchmark's process to this core (single-threaded in-process measures). */
   core?: number;
+  /** Runs only when asked for by name or by its flag (`--callgrind`): it takes several minutes. */
+  optIn?: boolean;
 }
 
 /** Every benchmark, in run order. Modules written by other issues may be absent: reported, skipped. */
@@ -30,9 +33,22 @@ export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'http', module: './http', timeoutS: 300 },
   { name: 'fallback', module: './fallback', timeoutS: 300 },
   { name: 'outbox', module: './outbox', timeoutS: 300 },
+  { name: 'callgrind', module: './lib/callgrindBench', timeoutS: 3600, optIn: true },
 ];
 
+/** The benchmarks a command line selects: filter words match names; opt-in ones need their flag or name. */
+export function selectBenchmarks(filters: readonly string[], options: BenchOptions): BenchmarkDef[] {
+  return BENCHMARKS.filter((b) => {
+    const named = filters.some((f) => b.name.includes(f));
+    if (b.optIn === true) return named || options.callgrind;
+    return filters.length === 0 || named;
+  });
+}
+
 const RUN_MODULE = path.join(__dirname, 'lib/runModule.js');
+
+/** The benchmark child running now: its own process group, so Ctrl-C must reach it from here. */
+let current: ChildProcess | undefined;
 
 async function runOne(def: BenchmarkDef, options: BenchOptions): Promise<BenchmarkEntry> {
   const ranAt = new Date().toISOString();
@@ -41,8 +57,10 @@ async function runOne(def: BenchmarkDef, options: BenchOptions): Promise<Benchma
   const child = forkNode(RUN_MODULE, [path.join(__dirname, def.module)], {
     core: def.core,
     stdio: 'inherit',
+    group: true,
     env: { STATUSKIT_BENCH: JSON.stringify(options), ...(options.quick ? { BENCH_QUICK: '1' } : {}) },
   });
+  current = child;
   const base = { ranAt, machine, options: { ...options } };
   try {
     const msg = await nextMessage(child, (m) => m as ModuleMessage, def.timeoutS * 1000);
@@ -59,14 +77,15 @@ async function runOne(def: BenchmarkDef, options: BenchOptions): Promise<Benchma
       error: err instanceof Error ? err.message : String(err),
     };
   } finally {
-    await stopChild(child, 2000);
+    current = undefined;
+    await stopChild(child, 2000, true);
   }
 }
 
 /** Runs the selected benchmarks and writes results; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const { options, filters } = parseArgs(argv);
-  const selected = BENCHMARKS.filter((b) => filters.length === 0 || filters.some((f) => b.name.includes(f)));
+  const selected = selectBenchmarks(filters, options);
   if (selected.length === 0) {
     console.error(
       `no benchmark matches ${filters.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
@@ -92,6 +111,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  process.once('SIGINT', () => {
+    if (current !== undefined) void stopChild(current, 0, true);
+    process.exit(130);
+  });
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

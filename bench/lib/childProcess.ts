@@ -11,6 +11,11 @@ export interface NodeChildOptions {
   env?: Record<string, string>;
   /** Inherit stdout/stderr (default: stdout ignored, stderr inherited). */
   stdio?: 'inherit' | 'quiet';
+  /**
+   * Make the child a process-group leader, so {@link stopChild} can kill it together with
+   * everything it started (servers, valgrind runs) when it has to be stopped by force.
+   */
+  group?: boolean;
 }
 
 /**
@@ -24,13 +29,16 @@ export function forkNode(script: string, args: readonly string[], opts: NodeChil
     opts.stdio === 'inherit'
       ? ['inherit', 'inherit', 'inherit', 'ipc']
       : ['ignore', 'ignore', 'inherit', 'ipc'];
-  if (opts.core === undefined || !canPin()) return fork(script, [...args], { execArgv, env, stdio });
+  const detached = opts.group === true;
+  if (opts.core === undefined || !canPin())
+    return fork(script, [...args], { execArgv, env, stdio, detached });
   // fork() runs `execPath ...execArgv script ...args`: make that `taskset -c <core> node ...`.
   return fork(script, [...args], {
     execPath: 'taskset',
     execArgv: ['-c', String(opts.core), process.execPath, ...execArgv],
     env,
     stdio,
+    detached,
   });
 }
 
@@ -76,14 +84,29 @@ export function nextMessage<T>(
   });
 }
 
-/** Asks a child to stop (IPC `stop`, then SIGTERM, then SIGKILL) and resolves once it exited. */
-export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/**
+ * Asks a child to stop (IPC `stop`, or SIGTERM without a channel), kills it after `graceMs`, and
+ * resolves once it exited. With `group`, whatever is left of its process group is killed too.
+ */
+export function stopChild(child: ChildProcess, graceMs = 5000, group = false): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    if (group) killGroup(child);
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const kill = setTimeout(() => (group ? killGroup(child) : child.kill('SIGKILL')), graceMs);
     kill.unref();
     child.once('exit', () => {
       clearTimeout(kill);
+      if (group) killGroup(child);
       resolve();
     });
     if (child.connected) child.send({ type: 'stop' });

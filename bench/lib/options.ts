@@ -19,9 +19,9 @@ export interface BenchOptions {
   inprocessRounds: number;
   /** In-process measure: requests injected per variant and round. */
   inprocessBatch: number;
-  /** Write V8 CPU profiles of the statuskit routes (`node --cpu-prof`) and summarise them. */
+  /** Write V8 CPU profiles of the bare and statuskit routes (`node --cpu-prof`) and summarise them. */
   cpuProf: boolean;
-  /** Count instructions under `valgrind --tool=callgrind` when valgrind exists. */
+  /** Also run the opt-in `callgrind` benchmark (instruction counts under valgrind, several minutes). */
   callgrind: boolean;
 }
 
@@ -34,7 +34,7 @@ export const BENCH_DEFAULTS: Readonly<BenchOptions> = Object.freeze({
   connections: 10,
   inprocessRounds: 60,
   inprocessBatch: 1000,
-  cpuProf: false,
+  cpuProf: true,
   callgrind: false,
 });
 
@@ -47,6 +47,7 @@ export const QUICK_DEFAULTS: Readonly<BenchOptions> = Object.freeze({
   warmupS: 1,
   inprocessRounds: 15,
   inprocessBatch: 500,
+  cpuProf: false,
 });
 
 const NUMERIC: Record<string, keyof BenchOptions> = {
@@ -66,7 +67,7 @@ export interface ParsedArgs {
 
 /**
  * Parses `[filter...] [--quick] [--rounds=N] [--duration=S] [--warmup=S] [--connections=N]
- * [--inprocess-rounds=N] [--inprocess-batch=N] [--cpu-prof] [--callgrind | --no-callgrind]`.
+ * [--inprocess-rounds=N] [--inprocess-batch=N] [--cpu-prof | --no-cpu-prof] [--callgrind]`.
  * @throws Error naming an unknown flag or a value that is not a positive number.
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -81,8 +82,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const [flag = '', value] = arg.slice(2).split('=', 2);
     if (flag === 'quick') continue;
     if (flag === 'cpu-prof') options.cpuProf = true;
+    else if (flag === 'no-cpu-prof') options.cpuProf = false;
     else if (flag === 'callgrind') options.callgrind = true;
-    else if (flag === 'no-callgrind') options.callgrind = false;
     else if (flag in NUMERIC) {
       const n = Number(value);
       if (!(n > 0)) throw new Error(`--${flag} needs a positive number, got ${String(value)}`);

@@ -27,6 +27,14 @@ interface InprocessVariant {
   deltaPct: Summary;
   failed: number;
 }
+/** The callgrind benchmark's result. */
+export interface CallgrindResult {
+  skipped?: string;
+  perRequest?: Record<string, number>;
+  addedPct?: number;
+  warmup?: number;
+  requests?: number[];
+}
 interface Profile {
   scenario: string;
   route: string;
@@ -132,8 +140,10 @@ function inprocessTable(r: InprocessResult, route: 'api' | 'health'): string {
   );
 }
 
-function callgrindSection(c: InprocessResult['callgrind']): string {
-  if (c.skipped !== undefined) return `Instruction counts (callgrind): skipped — ${c.skipped}.`;
+function callgrindSection(e: BenchmarkEntry): string {
+  const c = e.result as CallgrindResult;
+  const head = `### Instruction counts (ran ${e.ranAt}, ${Math.round(e.seconds)} s)`;
+  if (c.skipped !== undefined) return `${head}\n\nSkipped: ${c.skipped}.`;
   const p = c.perRequest ?? {};
   const bare = p.bare ?? Number.NaN;
   const rows = Object.entries(p).map(([k, v]) => [
@@ -143,9 +153,12 @@ function callgrindSection(c: InprocessResult['callgrind']): string {
     signed(((v - bare) / bare) * 100, 2),
   ]);
   return [
-    `Instruction counts per \`/api\` request under \`valgrind --tool=callgrind\` ` +
-      `(runs of ${c.requests?.[1]} and ${c.requests?.[0]} requests, difference ÷ ${(c.requests?.[1] ?? 0) - (c.requests?.[0] ?? 0)}; ` +
-      'repeatable where CPU time is not):',
+    head,
+    '',
+    `Instructions per \`/api\` request under \`valgrind --tool=callgrind\` and \`node --predictable\`: ` +
+      `${c.warmup ?? '?'} uncounted warm-up requests, then counted runs of ${c.requests?.[1]} and ${c.requests?.[0]} requests, ` +
+      `difference ÷ ${(c.requests?.[1] ?? 0) - (c.requests?.[0] ?? 0)}. Repeatable for one configuration, ` +
+      'but V8 GC and JIT events move the per-request figure by up to ±10 % between configurations: a coarse check.',
     '',
     table(['variant', 'instructions/req', 'Δ vs bare', 'Δ %'], rows, ['l', 'r', 'r', 'r']),
   ].join('\n');
@@ -200,8 +213,6 @@ function inprocessSection(e: BenchmarkEntry): string {
     `statuskit adds ${num(us(kit), 2)} µs to Express's own ${num(us(expressOwn), 2)} µs per \`/api\` request ` +
       `(bare − harness): ${num(((kit ?? Number.NaN) / expressOwn) * 100, 1)} % of the framework's cost.`,
     '',
-    callgrindSection(r.callgrind),
-    '',
     'Health route:',
     '',
     inprocessTable(r, 'health'),
@@ -225,6 +236,7 @@ export function renderReport(file: ResultsFile): string {
     parts.push('');
     if (e.status === 'ok' && name === 'peers') parts.push(peersSection(e));
     else if (e.status === 'ok' && name === 'inprocess') parts.push(inprocessSection(e));
+    else if (e.status === 'ok' && name === 'callgrind') parts.push(callgrindSection(e));
     else parts.push(genericSection(name, e));
   }
   return parts.join('\n');

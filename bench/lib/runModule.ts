@@ -36,6 +36,8 @@ async function runModule(file: string): Promise<ModuleMessage> {
 }
 
 if (require.main === module) {
+  // The runner went away (killed, Ctrl-C): stop, and let the servers we started see us go.
+  process.on('disconnect', () => process.exit(1));
   runModule(process.argv[2] ?? '').then(
     (message) => process.send?.(message, () => process.exit(0)),
     (err: unknown) => process.send?.({ type: 'error', message: errorText(err) }, () => process.exit(1)),

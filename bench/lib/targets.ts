@@ -1,5 +1,5 @@
 import { num, signed, table } from './markdown';
-import type { InprocessResult, PeersResult } from './report';
+import type { CallgrindResult, InprocessResult, PeersResult } from './report';
 import type { ResultsFile } from './results';
 
 /** One target of issue 12 checked against the latest results. */
@@ -35,15 +35,15 @@ function apiThroughput(p: PeersResult | undefined): TargetCheck {
   };
 }
 
-function apiCpu(r: InprocessResult | undefined): TargetCheck {
+function apiCpu(r: InprocessResult | undefined, c: CallgrindResult | undefined): TargetCheck {
   const pct = r?.routes.api.statuskit?.deltaPct.median;
   const control = r?.routes.api['bare-control']?.deltaPct.median;
-  const cg = r?.callgrind.addedPct;
+  const cg = c?.addedPct;
   const has = typeof pct === 'number';
   return {
     target: 'statuskit `/api` ≤ +2 % CPU/request (in-process)',
     measured: has
-      ? `${signed(pct, 1)} %${typeof cg === 'number' ? `; instructions ${signed(cg, 1)} %` : ''}`
+      ? `${signed(pct, 1)} %${typeof cg === 'number' ? `; instructions ${signed(cg, 1)} % (coarse)` : ''}`
       : '—',
     control: typeof control === 'number' ? `${signed(control, 1)} %` : '—',
     verdict: verdict(has ? pct <= 2 : undefined, has ? `by ${num(pct - 2, 1)} points` : ''),
@@ -57,6 +57,7 @@ function healthCpu(
   control: number | undefined,
 ): TargetCheck {
   const kit = values.statuskit;
+  const proto = values['sk-serverLevel'];
   const peers = PEERS.map((p) => [p, values[p]] as const).filter(
     (e): e is readonly [string, number] => typeof e[1] === 'number',
   );
@@ -64,7 +65,10 @@ function healthCpu(
   const has = typeof kit === 'number' && best !== undefined;
   return {
     target: `statuskit \`/healthcheck\` CPU/request ≤ best peer's health route (${label})`,
-    measured: has ? `${num(kit, 2)} ${unit} vs ${best[0]} ${num(best[1], 2)} ${unit}` : '—',
+    measured: has
+      ? `${num(kit, 2)} ${unit} vs ${best[0]} ${num(best[1], 2)} ${unit}` +
+        (typeof proto === 'number' ? `; prototype fast path ${num(proto, 2)} ${unit}` : '')
+      : '—',
     control: typeof control === 'number' ? `bare ±${num(Math.abs(control), 2)} ${unit}` : '—',
     verdict: verdict(
       has ? kit <= best[1] : undefined,
@@ -97,6 +101,25 @@ function reported(file: ResultsFile): TargetCheck[] {
   return rows;
 }
 
+/** A number at a dotted path of a benchmark's result, if there is one. */
+function at(result: Record<string, unknown> | undefined, dotted: string): number | undefined {
+  let v: unknown = result;
+  for (const k of dotted.split('.'))
+    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** A target read from another benchmark's result: `value ≥ min`. */
+function atLeast(target: string, value: number | undefined, min: number, unit: string): TargetCheck {
+  const has = value !== undefined;
+  return {
+    target,
+    measured: has ? `${num(value, 2)}${unit}` : '—',
+    control: '—',
+    verdict: verdict(has ? value >= min : undefined, has ? `by ${num(min - value, 2)}${unit}` : ''),
+  };
+}
+
 /** Checks every target of issue 12 that the results can answer. */
 export function targetChecks(file: ResultsFile): TargetCheck[] {
   const peers = ok<PeersResult>(file, 'peers');
@@ -109,7 +132,7 @@ export function targetChecks(file: ResultsFile): TargetCheck[] {
   );
   return [
     apiThroughput(peers),
-    apiCpu(inproc),
+    apiCpu(inproc, ok<CallgrindResult>(file, 'callgrind')),
     healthCpu(
       'server, µs from /proc',
       serverHealth,
@@ -121,6 +144,18 @@ export function targetChecks(file: ResultsFile): TargetCheck[] {
       inprocHealth,
       'µs',
       (inproc?.routes.health['bare-control']?.deltaNs.median ?? Number.NaN) / 1000,
+    ),
+    atLeast(
+      'memory-hit `fallback().get` ≥ cache-manager (ops/s ratio)',
+      at(ok(file, 'fallback'), 'memoryHit.throughputRatio'),
+      1,
+      ' ×',
+    ),
+    atLeast(
+      'outbox ≥ 50 % of the raw Streams loop (end to end, events/s ratio)',
+      at(ok(file, 'outbox'), 'medianThroughputRatio.endToEnd'),
+      0.5,
+      ' ×',
     ),
     ...reported(file),
   ];

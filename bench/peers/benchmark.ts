@@ -18,12 +18,16 @@ import { summarizeRoute, type RouteName, type RouteSummary, type Sample } from '
 export const BASELINE = 'bare';
 export const CONTROL = 'bare-control';
 
+/** The prototype of a server-level health fast path (`serverLevel.ts`), measured alongside. */
+export const PROTOTYPE = 'sk-serverLevel';
+
 /** Labels measured, in table order, with the scenario each runs. */
 function servers(): Array<[label: string, scenario: string]> {
   return [
     [BASELINE, 'bare'],
     [CONTROL, 'bare'],
     ...SCENARIO_NAMES.filter((n) => n !== 'bare').map((n): [string, string] => [n, n]),
+    [PROTOTYPE, PROTOTYPE],
   ];
 }
 

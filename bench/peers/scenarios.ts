@@ -15,9 +15,9 @@ const LOADERS: Record<string, () => Promise<Scenario>> = {
 
 /** statuskit's pieces one at a time: in-process only, to attribute what the kit adds to `/api`. */
 const PART_LOADERS: Record<string, () => Promise<Scenario>> = Object.fromEntries(
-  ['healthRoutes', 'shortCircuit', 'requireDependency'].map((part) => [
-    `sk-${part}`,
-    async () => (await import('./statuskit')).statuskitParts.find((s) => s.name === `sk-${part}`)!,
+  ['sk-healthRoutes', 'sk-shortCircuit', 'sk-requireDependency', 'sk-serverLevel'].map((name) => [
+    name,
+    async () => (await import('./statuskit')).statuskitParts.find((s) => s.name === name)!,
   ]),
 );
 

@@ -8,6 +8,7 @@ import { DependencyManager } from '../../src/manager/DependencyManager';
 import { CHECKS } from './checks';
 import type { Scenario, ScenarioInstance } from './scenario';
 import { API_PATH } from './scenario';
+import { serverWithHealthFastPath } from './serverLevel';
 import { apiHandler, closeServer } from './serverUtil';
 
 /** Which statuskit pieces an app mounts (the full set, or one at a time to see what each costs). */
@@ -15,6 +16,8 @@ export interface StatuskitParts {
   healthRoutes: boolean;
   shortCircuit: boolean;
   requireDependency: boolean;
+  /** Prototype: answer `/healthcheck` from the server's `request` listener, before Express. */
+  serverLevel?: boolean;
 }
 
 async function createStatuskit(parts: StatuskitParts): Promise<ScenarioInstance> {
@@ -29,7 +32,7 @@ async function createStatuskit(parts: StatuskitParts): Promise<ScenarioInstance>
   else app.get(API_PATH, apiHandler);
   // Without healthRoutes, answer the health route the bare way so the variant stays comparable.
   if (!parts.healthRoutes) app.get('/healthcheck', (_req, res) => void res.json({ status: 'ok' }));
-  const server = createServer(app);
+  const server = parts.serverLevel === true ? serverWithHealthFastPath(app, manager) : createServer(app);
   return {
     server,
     healthServer: server,
@@ -54,12 +57,22 @@ export const statuskit: Scenario = {
   create: () => createStatuskit({ healthRoutes: true, shortCircuit: true, requireDependency: true }),
 };
 
-/** One statuskit piece alone on bare Express (in-process only): what each piece adds to `/api`. */
-export const statuskitParts: readonly Scenario[] = Object.freeze(
-  (['healthRoutes', 'shortCircuit', 'requireDependency'] as const).map((part): Scenario => ({
+/**
+ * One statuskit piece alone on bare Express (in-process only), to see what each adds to `/api`;
+ * and the prototype of a server-level `/healthcheck` fast path (see `serverLevel.ts`).
+ */
+export const statuskitParts: readonly Scenario[] = Object.freeze([
+  ...(['healthRoutes', 'shortCircuit', 'requireDependency'] as const).map((part): Scenario => ({
     name: `sk-${part}`,
     description: `statuskit's \`${part}\` alone on bare Express (the health route of the others is the bare one).`,
     create: () =>
       createStatuskit({ healthRoutes: false, shortCircuit: false, requireDependency: false, [part]: true }),
   })),
-);
+  {
+    name: 'sk-serverLevel',
+    description:
+      "PROTOTYPE (not in statuskit): the full statuskit set-up, with `/healthcheck` answered from the server's `request` listener before Express, as terminus does.",
+    create: () =>
+      createStatuskit({ healthRoutes: true, shortCircuit: true, requireDependency: true, serverLevel: true }),
+  },
+]);
