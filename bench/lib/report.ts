@@ -210,8 +210,9 @@ function inprocessSection(e: BenchmarkEntry): string {
     '',
     inprocessTable(r, 'api'),
     '',
-    `statuskit adds ${num(us(kit), 2)} µs to Express's own ${num(us(expressOwn), 2)} µs per \`/api\` request ` +
-      `(bare − harness): ${num(((kit ?? Number.NaN) / expressOwn) * 100, 1)} % of the framework's cost.`,
+    `statuskit's median difference from bare on \`/api\`: ${signed(us(kit), 2)} µs per request, against Express's own ` +
+      `${num(us(expressOwn), 2)} µs (bare − harness): ${signed(((kit ?? Number.NaN) / expressOwn) * 100, 1)} % of the framework's cost ` +
+      '(compare with `bare-control` for the noise).',
     '',
     'Health route:',
     '',
