@@ -5,13 +5,9 @@ import { HealthAnswers, JSON_TYPE, prepare, type PreparedAnswer } from './Health
 import { resolveHealthOptions, type HealthRoutesOptions } from './healthOptions';
 import type { HealthSource } from './managerView';
 import { privateGuard } from './privateAccess';
-import { sendHtml, sendPrepared, textAnswer, wantsHealthJson, wantsHtml } from './respond';
+import { LIVE, readinessAnswer } from './probeAnswers';
+import { sendHtml, sendPrepared, wantsHealthJson, wantsHtml } from './respond';
 
-const LIVE = textAnswer(200, 'ok');
-const READY = textAnswer(200, 'ok');
-const STARTING = textAnswer(503, 'not ready: first round of checks running');
-const DRAINING = textAnswer(503, 'not ready: draining');
-const OUTAGE = textAnswer(503, 'not ready: OUTAGE');
 const EVALUATION_FAILED = prepare(500, JSON_TYPE, { error: 'evaluation_failed' });
 
 function unknownDependency(id: string): PreparedAnswer {
@@ -112,14 +108,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   });
 
   router.get('/readyz', function statuskitReadyz(_req: Request, res: Response) {
-    const answer = !manager.ready
-      ? STARTING
-      : manager.draining
-        ? DRAINING
-        : manager.systemStatus === 'OUTAGE'
-          ? OUTAGE
-          : READY;
-    sendPrepared(res, answer);
+    sendPrepared(res, readinessAnswer(manager));
   });
 
   // A malformed path such as /healthcheck/%zz makes Express's parameter decoding throw a URIError

@@ -37,3 +37,6 @@ export { cachedRoute } from './cachedRoute';
 export { CACHED_ROUTE_DEFAULTS } from './cachedRouteOptions';
 export type { CachedRouteOptions } from './cachedRouteOptions';
 export type { RouteSource } from './cachedRouteHeaders';
+
+// Probes answered before Express (optional fast path for the public probes)
+export { serveProbesFirst } from './serveProbesFirst';

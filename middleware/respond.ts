@@ -1,19 +1,13 @@
 import type { Request, Response } from 'express';
 import { HEALTH_JSON_TYPE } from './healthJson';
 import type { PreparedAnswer } from './HealthAnswers';
+import { writePrepared } from './probeAnswers';
 import { STATUS_PAGE_CSP } from './statusPage';
 
-/**
- * Writes a prepared answer with `Cache-Control: no-store`. `res.end(body)` on a HEAD request sends
- * the headers (with the GET body's `Content-Length`) and no body: Node drops it.
- */
-export function sendPrepared(res: Response, answer: PreparedAnswer): void {
-  res.statusCode = answer.statusCode;
-  res.setHeader('Content-Type', answer.contentType);
-  res.setHeader('Content-Length', answer.body.length);
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(answer.body);
-}
+export { textAnswer } from './probeAnswers';
+
+/** {@link writePrepared} for an Express response. */
+export const sendPrepared: (res: Response, answer: PreparedAnswer) => void = writePrepared;
 
 /** Writes the HTML status page with its strict Content-Security-Policy. */
 export function sendHtml(res: Response, statusCode: number, html: string): void {
@@ -27,11 +21,6 @@ export function sendHtml(res: Response, statusCode: number, html: string): void 
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Vary', 'Accept');
   res.end(body);
-}
-
-/** A plain-text answer, serialised once. */
-export function textAnswer(statusCode: number, text: string): PreparedAnswer {
-  return { statusCode, contentType: 'text/plain; charset=utf-8', body: Buffer.from(text) };
 }
 
 /** `true` when the client prefers `text/html` over JSON (a browser). */
