@@ -1,7 +1,7 @@
 // The statuskit demo shop: `npm run demo` (embedded defaults) or `REDIS_URL=redis://127.0.0.1:6379 npm run demo`.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { gracefulShutdown } from 'statuskit/middleware';
+import { gracefulShutdown, serveProbesFirst } from 'statuskit/middleware';
 import { createShop } from './createShop';
 
 async function main(): Promise<void> {
@@ -28,6 +28,8 @@ statuskit demo shop on ${base}  (${redisUrl ? `Redis at ${redisUrl.replace(/\/\/
                   (services: product-db, partner-api, orders-db, payment-api, recommendations; modes: ok, slow, failing)
 `);
   });
+  // The load balancer's and Kubernetes' probes answered before Express: microseconds each.
+  serveProbesFirst(server, shop.manager, { token, appName: 'statuskit-demo-shop' });
   gracefulShutdown(server, {
     manager: shop.manager,
     drainDelayMs: Number(process.env.DRAIN_DELAY_MS ?? 2000),
