@@ -52,7 +52,11 @@ function countInstructions(scenario: string, warmup: number, count: number): Pro
     flag,
   ];
   return new Promise<number>((resolve, reject) => {
-    const child = spawn('valgrind', [...args, ...node], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('valgrind', [...args, ...node], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // No background check runs during the counted requests (see peers/statuskit.ts).
+      env: { ...process.env, STATUSKIT_BENCH_PING_MS: '3600000' },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
@@ -79,11 +83,11 @@ function countInstructions(scenario: string, warmup: number, count: number): Pro
  * Instructions per `/api` request of each scenario (bare Express first): after a warm-up that is
  * not counted, a short and a long run are counted and their difference divided by the extra
  * requests, which cancels what is not per request (switching instrumentation on, exit). A given
- * configuration repeats to within 0.01 %, but V8 events of tens of millions of instructions (a
- * major GC, an optimising compile) land in one window and not another, so the per-request figure
- * moves by up to ±10 % when warm-up or window sizes change: fine for large differences, not for
- * resolving 2 %. Instructions also weigh alike (a cache miss counts as one). About 30 s per
- * scenario; skipped without valgrind.
+ * configuration repeats to within 0.01 %, but each stack has its own JIT and GC history: stacks a
+ * few layers apart differ by about ±2 % of a request for reasons other than their code (the
+ * benchmark's `sk-*` rows land below bare), so this resolves large differences, not 2 %.
+ * Instructions also weigh alike (a cache miss counts as one). About 20 s per scenario; skipped
+ * without valgrind.
  */
 export async function callgrindPerRequest(
   scenarios: readonly string[],

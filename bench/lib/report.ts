@@ -158,7 +158,7 @@ function callgrindSection(e: BenchmarkEntry): string {
     `Instructions per \`/api\` request under \`valgrind --tool=callgrind\` and \`node --predictable\`: ` +
       `${c.warmup ?? '?'} uncounted warm-up requests, then counted runs of ${c.requests?.[1]} and ${c.requests?.[0]} requests, ` +
       `difference ÷ ${(c.requests?.[1] ?? 0) - (c.requests?.[0] ?? 0)}. Repeatable for one configuration, ` +
-      'but V8 GC and JIT events move the per-request figure by up to ±10 % between configurations: a coarse check.',
+      'but each stack has its own JIT and GC history: differences within about ±2 % of a request are not resolved.',
     '',
     table(['variant', 'instructions/req', 'Δ vs bare', 'Δ %'], rows, ['l', 'r', 'r', 'r']),
   ].join('\n');
