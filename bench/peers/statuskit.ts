@@ -30,11 +30,12 @@ async function createStatuskit(parts: StatuskitParts): Promise<ScenarioInstance>
   await manager.start();
   const app = express();
   if (parts.healthRoutes) app.use(healthRoutes(manager));
+  // Without healthRoutes, the bare app's health route, in the same place as in bare.ts: every layer
+  // before `/api` is matched on each `/api` request, so the layer order must match bare's.
+  else app.get('/healthcheck', (_req, res) => void res.json({ status: 'ok' }));
   if (parts.shortCircuit) app.use(shortCircuit(manager, { registry }));
   if (parts.requireDependency) app.get(API_PATH, requireDependency(manager, 'database'), apiHandler);
   else app.get(API_PATH, apiHandler);
-  // Without healthRoutes, answer the health route the bare way so the variant stays comparable.
-  if (!parts.healthRoutes) app.get('/healthcheck', (_req, res) => void res.json({ status: 'ok' }));
   const server = parts.serverLevel === true ? serverWithHealthFastPath(app, manager) : createServer(app);
   return {
     server,
