@@ -6,7 +6,6 @@ import { DemoProcess } from '../../support/DemoProcess';
 
 const ARTIFACTS = path.resolve(__dirname, '../../artifacts');
 
-/** The status badge text of `id`'s row on the page. */
 // Browser-side code is passed as text: this project's TypeScript has no DOM types on purpose.
 const ROW_STATUS = `(dep) => {
   for (const row of document.querySelectorAll('tbody tr')) {
@@ -15,9 +14,21 @@ const ROW_STATUS = `(dep) => {
   return undefined;
 }`;
 
-/** The status badge text of \`id\`'s row on the page. */
-async function rowStatus(page: Page, id: string): Promise<string | undefined> {
-  return page.evaluate(`(${ROW_STATUS})(${JSON.stringify(id)})`);
+/** Runs `read` again when it meets one of the page's own reloads (every few seconds). */
+async function stable<T>(page: Page, read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (attempt >= 5 || !/context was destroyed|navigat/i.test(String(err))) throw err;
+      await page.waitForLoadState('load');
+    }
+  }
+}
+
+/** The status badge text of `id`'s row on the page. */
+function rowStatus(page: Page, id: string): Promise<string | undefined> {
+  return stable(page, () => page.evaluate(`(${ROW_STATUS})(${JSON.stringify(id)})`));
 }
 
 describe('the HTML status page in a real browser (Debian chromium via playwright-core)', () => {
@@ -43,12 +54,12 @@ describe('the HTML status page in a real browser (Debian chromium via playwright
     const res = await page.goto(`${demo.url}/healthcheck/details`);
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
-    expect(await page.title()).toContain('OK');
+    expect(await stable(page, () => page.title())).toContain('OK');
 
     const ids = ['event-loop', 'orders-db', 'partner-api', 'payment-api', 'product-db', 'recommendations'];
     for (const id of ids) expect(await rowStatus(page, id)).toBe('OK');
-    const headerColour = await page.evaluate(
-      'getComputedStyle(document.querySelector("header")).backgroundColor',
+    const headerColour = await stable(page, () =>
+      page.evaluate('getComputedStyle(document.querySelector("header")).backgroundColor'),
     );
     expect(headerColour).not.toBe('rgba(0, 0, 0, 0)');
 
@@ -60,7 +71,7 @@ describe('the HTML status page in a real browser (Debian chromium via playwright
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(await rowStatus(page, 'product-db')).toBe('OUTAGE');
-    expect(await page.title()).toContain('MAJOR');
+    expect(await stable(page, () => page.title())).toContain('MAJOR');
     expect(await rowStatus(page, 'orders-db')).toBe('OK');
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
