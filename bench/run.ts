@@ -2,7 +2,7 @@
  * `npm run bench [-- filter...] [--quick] [...]`: runs every benchmark (or those whose name
  * contains a filter word), each in its own child process with a time limit, tolerating one that is
  * missing or fails; merges the results into `bench/results/latest.json`, prints the Markdown report
- * and writes it into `bench/README.md` between the results markers.
+ * and writes it into `bench/README.md` between the results markers. `-- --report` only re-renders.
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -84,6 +84,13 @@ async function runOne(def: BenchmarkDef, options: BenchOptions): Promise<Benchma
 
 /** Runs the selected benchmarks and writes results; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--report')) {
+    // Re-render the report from results/latest.json without running anything.
+    const report = renderReport(loadResults());
+    writeReadmeResults(report);
+    process.stdout.write(`${report}\n`);
+    return 0;
+  }
   const { options, filters } = parseArgs(argv);
   const selected = selectBenchmarks(filters, options);
   if (selected.length === 0) {

@@ -37,8 +37,9 @@ export function withRange(
 }
 
 /**
- * Flattens a nested result into `path → value` rows (arrays of primitives joined, arrays of
- * objects as compact JSON), for benchmarks whose shape the report does not know.
+ * Flattens a nested result into `path → value` rows (short arrays of primitives joined; arrays of
+ * objects, such as per-round raw data, left to the JSON file), for benchmarks whose shape the
+ * report does not know.
  */
 export function flatten(
   value: unknown,
@@ -52,7 +53,11 @@ export function flatten(
     ]);
   } else if (Array.isArray(value)) {
     const primitives = value.every((v) => v === null || typeof v !== 'object');
-    out.push([prefix, primitives ? value.map(String).join(', ') : JSON.stringify(value)]);
+    const inline = primitives && value.length <= 12;
+    out.push([
+      prefix,
+      inline ? value.map(String).join(', ') : `${value.length} entries: see results/latest.json`,
+    ]);
   } else {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix === '' ? k : `${prefix}.${k}`, out);
   }
