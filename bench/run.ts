@@ -110,9 +110,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
   const results = mergeResults(loadResults(), command, entries);
-  saveResults(results);
   const report = renderReport(results);
-  writeReadmeResults(report);
+  if (options.quick) {
+    // A smoke run's rough figures never replace the committed results.
+    console.error('bench: --quick: results/latest.json and README.md left as they were');
+  } else {
+    saveResults(results);
+    writeReadmeResults(report);
+  }
   process.stdout.write(`${report}\n`);
   return Object.values(entries).some((e) => e.status === 'error' || e.status === 'timeout') ? 1 : 0;
 }
