@@ -56,8 +56,12 @@ function healthCpu(
   unit: string,
   control: number | undefined,
 ): TargetCheck {
-  const kit = values.statuskit;
   const proto = values['sk-serverLevel'];
+  // statuskit's best way to answer its probes: serveProbesFirst when it was measured.
+  const kit =
+    typeof proto === 'number' && typeof values.statuskit === 'number'
+      ? Math.min(values.statuskit, proto)
+      : values.statuskit;
   const peers = PEERS.map((p) => [p, values[p]] as const).filter(
     (e): e is readonly [string, number] => typeof e[1] === 'number',
   );
@@ -67,7 +71,9 @@ function healthCpu(
     target: `statuskit \`/healthcheck\` CPU/request ≤ best peer's health route (${label})`,
     measured: has
       ? `${num(kit, 2)} ${unit} vs ${best[0]} ${num(best[1], 2)} ${unit}` +
-        (typeof proto === 'number' ? `; prototype fast path ${num(proto, 2)} ${unit}` : '')
+        (typeof proto === 'number' && typeof values.statuskit === 'number'
+          ? ` (healthRoutes through Express ${num(values.statuskit, 2)} ${unit}; serveProbesFirst ${num(proto, 2)} ${unit})`
+          : '')
       : '—',
     control: typeof control === 'number' ? `bare ±${num(Math.abs(control), 2)} ${unit}` : '—',
     verdict: verdict(

@@ -18,7 +18,7 @@ import { summarizeRoute, type RouteName, type RouteSummary, type Sample } from '
 export const BASELINE = 'bare';
 export const CONTROL = 'bare-control';
 
-/** The prototype of a server-level health fast path (`serverLevel.ts`), measured alongside. */
+/** statuskit with `serveProbesFirst` (probes before Express), measured alongside. */
 export const PROTOTYPE = 'sk-serverLevel';
 
 /** Labels measured, in table order, with the scenario each runs. */

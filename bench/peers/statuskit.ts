@@ -3,12 +3,12 @@ import express from 'express';
 import { Registry } from 'prom-client';
 import { healthRoutes } from '../../middleware/healthRoutes';
 import { requireDependency } from '../../middleware/requireDependency';
+import { serveProbesFirst } from '../../middleware/serveProbesFirst';
 import { shortCircuit } from '../../middleware/shortCircuit';
 import { DependencyManager } from '../../src/manager/DependencyManager';
 import { CHECKS } from './checks';
 import type { Scenario, ScenarioInstance } from './scenario';
 import { API_PATH } from './scenario';
-import { serverWithHealthFastPath } from './serverLevel';
 import { apiHandler, closeServer } from './serverUtil';
 
 /** Which statuskit pieces an app mounts (the full set, or one at a time to see what each costs). */
@@ -16,7 +16,7 @@ export interface StatuskitParts {
   healthRoutes: boolean;
   shortCircuit: boolean;
   requireDependency: boolean;
-  /** Prototype: answer `/healthcheck` from the server's `request` listener, before Express. */
+  /** `serveProbesFirst`: the public probes answered from the server's `request` listener, before Express. */
   serverLevel?: boolean;
 }
 
@@ -36,7 +36,8 @@ async function createStatuskit(parts: StatuskitParts): Promise<ScenarioInstance>
   if (parts.shortCircuit) app.use(shortCircuit(manager, { registry }));
   if (parts.requireDependency) app.get(API_PATH, requireDependency(manager, 'database'), apiHandler);
   else app.get(API_PATH, apiHandler);
-  const server = parts.serverLevel === true ? serverWithHealthFastPath(app, manager) : createServer(app);
+  const server = createServer(app);
+  if (parts.serverLevel === true) serveProbesFirst(server, manager);
   return {
     server,
     healthServer: server,
@@ -63,7 +64,7 @@ export const statuskit: Scenario = {
 
 /**
  * One statuskit piece alone on bare Express (in-process only), to see what each adds to `/api`;
- * and the prototype of a server-level `/healthcheck` fast path (see `serverLevel.ts`).
+ * and the full set-up with `serveProbesFirst` (probes answered before Express).
  */
 export const statuskitParts: readonly Scenario[] = Object.freeze([
   ...(['healthRoutes', 'shortCircuit', 'requireDependency'] as const).map((part): Scenario => ({
@@ -75,7 +76,7 @@ export const statuskitParts: readonly Scenario[] = Object.freeze([
   {
     name: 'sk-serverLevel',
     description:
-      "PROTOTYPE (not in statuskit): the full statuskit set-up, with `/healthcheck` answered from the server's `request` listener before Express, as terminus does.",
+      "statuskit's full set-up plus `serveProbesFirst(server, manager)`: `/healthcheck`, `/livez` and `/readyz` answered from the server's `request` listener before Express, as terminus does.",
     create: () =>
       createStatuskit({ healthRoutes: true, shortCircuit: true, requireDependency: true, serverLevel: true }),
   },
