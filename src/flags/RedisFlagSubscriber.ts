@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toSafeError } from '../redaction/redact';
 import type { RedisClient } from '../redis/RedisLike';
@@ -47,7 +48,11 @@ export class RedisFlagSubscriber {
   }
 
   private open(): void {
-    const conn = this.client.duplicate();
+    // We (re)subscribe ourselves on every 'ready'. ioredis's own auto-resubscribe would fail inside
+    // ioredis, as an unhandled rejection, on a client configured with enableOfflineQueue: false.
+    const conn = this.client.isCluster
+      ? this.client.duplicate()
+      : (this.client as Redis).duplicate({ autoResubscribe: false });
     this.connection = conn;
     conn.on('error', this.onError);
     conn.on('close', this.onClose);
