@@ -14,23 +14,11 @@ export interface HealthSummary {
   dcStatus: DcStatus;
 }
 
-/** One dependency's result as every view renders it: redacted, stack-free, plain JSON. */
-export interface ResultView {
-  id: string;
-  status: CheckStatus;
-  message: string;
-  description: string;
-  urgency: string;
-  type: string;
-  documentationUrl?: string;
-  timestamp: number;
-  durationMs: number;
-  lastKnownGoodTimestamp: number;
-  consecutiveFailures: number;
-  observedValue?: number;
-  observedUnit?: string;
-  error?: SafeError;
-}
+/**
+ * One dependency's result as every view renders it: the same shape as {@link CheckResult}, with
+ * every text field redacted and the error stack-free (see {@link viewResult}).
+ */
+export type ResultView = CheckResult;
 
 /** The detailed report of `/healthcheck/details` and `/healthcheck/live`. */
 export interface DetailedReport extends HealthSummary {
