@@ -1,4 +1,9 @@
-// statuskit/checks — built-in dependency checks. Named exports only, listed by hand.
+/**
+ * statuskit/checks — built-in dependency checks, each a factory returning a `Dependency`. Named
+ * exports only, listed by hand.
+ *
+ * @module statuskit/checks
+ */
 export { redisCheck, REDIS_CHECK_DEFAULTS } from './redisCheck';
 export type { RedisCheckOptions } from './redisCheck';
 export { httpCheck, HTTP_CHECK_DEFAULTS } from './httpCheck';

@@ -1,4 +1,10 @@
-// statuskit/middleware — Express 5 adapters. Named exports only, listed by hand.
+/**
+ * statuskit/middleware — the Express 5 adapters: health routes and probes, short-circuit and gates,
+ * cached routes, feature-flag gates and admin API, metrics route, graceful shutdown. Named exports
+ * only, listed by hand.
+ *
+ * @module statuskit/middleware
+ */
 
 // Feature flags
 export { FEATURE_GATE_DEFAULTS, featureGate } from './featureGate';

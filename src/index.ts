@@ -1,4 +1,9 @@
-// statuskit — framework-free core. Named exports only, listed by hand (see STYLE.md §1).
+/**
+ * statuskit — the framework-free core: status model, dependency manager, fallback and cache tiers,
+ * retry, feature flags and the outbox. Named exports only, listed by hand.
+ *
+ * @module statuskit
+ */
 
 // Status algebra
 export { CheckStatus } from './status/CheckStatus';
