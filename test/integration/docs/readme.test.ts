@@ -3,18 +3,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { ensureBuilt } from '../../support/DemoProcess';
+import { markdownFilesUnder } from '../../support/markdownLinks';
 import { normaliseOutput, runnableBlocks } from '../../support/readmeBlocks';
 import { RedisServer } from '../../support/RedisServer';
 
-// Every README code block marked `<!-- runnable -->` runs as a user would run it (ESM, top-level
-// await, importing 'statuskit' by name) and must exit 0 by itself — which also proves it leaves no
-// handle open — and print every line of the output documented after it, numbers aside.
+// Every code block marked `<!-- runnable -->` in the README and the guide (docs/, the generated API
+// reference aside: it has no runnable blocks) runs as a user would run it (ESM, top-level await,
+// importing 'statuskit' by name) and must exit 0 by itself — which also proves it leaves no handle
+// open — and print every line of the output documented after it, numbers aside.
 const root = path.resolve(__dirname, '../../..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const blocks = runnableBlocks(readme);
+const pages = [
+  path.join(root, 'README.md'),
+  ...markdownFilesUnder(path.join(root, 'docs')).filter((f) => !f.startsWith(path.join(root, 'docs/api/'))),
+];
+const blocks = pages.flatMap((file) => {
+  const page = path.relative(root, file);
+  return runnableBlocks(fs.readFileSync(file, 'utf8')).map((block) => ({ page, ...block }));
+});
 const workdir = path.join(root, 'test/artifacts/readme');
 
-describe('README examples', () => {
+describe('README and guide examples', () => {
   let redis: RedisServer;
   beforeAll(async () => {
     ensureBuilt();
@@ -26,12 +34,14 @@ describe('README examples', () => {
   });
 
   it('has runnable examples', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(11);
+    // The quick start stays on the front page; every guide page with a runnable example keeps it.
+    expect(blocks.filter((b) => b.page === 'README.md').length).toBe(1);
+    expect(blocks.length).toBeGreaterThanOrEqual(12);
   });
 
-  it.each(blocks.map((b) => [b.line, b] as const))(
-    'the example at README.md:%i runs and prints what the README says',
-    (line, block) => {
+  it.each(blocks.map((b) => [`${b.page}:${b.line}`, b] as const))(
+    'the example at %s runs and prints what the page says',
+    (where, block) => {
       // CommonJS examples (require) run as .cjs, as written; the others as ES modules.
       const cjs = /\brequire\(/.test(block.code) && !/^import /m.test(block.code);
       const js = ts.transpileModule(block.code, {
@@ -41,7 +51,7 @@ describe('README examples', () => {
           esModuleInterop: true,
         },
       }).outputText;
-      const file = path.join(workdir, `example-${line}.${cjs ? 'cjs' : 'mjs'}`);
+      const file = path.join(workdir, `example-${where.replace(/[/:.]/g, '-')}.${cjs ? 'cjs' : 'mjs'}`);
       fs.writeFileSync(file, js);
       const run = spawnSync(process.execPath, [file], {
         cwd: root,
@@ -50,8 +60,8 @@ describe('README examples', () => {
         env: { ...process.env, REDIS_URL: redis.url, LOG_LEVEL: 'silent' },
       });
       const out = `${run.stdout}\n${run.stderr}`;
-      expect({ line, exit: run.status, signal: run.signal }).toEqual({
-        line,
+      expect({ where, exit: run.status, signal: run.signal }).toEqual({
+        where,
         exit: 0,
         signal: null,
         ...(run.status === 0 ? {} : { out }),
@@ -62,7 +72,7 @@ describe('README examples', () => {
           .split('\n')
           .map(normaliseOutput)
           .filter((l) => l !== '' && !actual.has(l));
-        expect({ line, missing }).toEqual({ line, missing: [] });
+        expect({ where, missing }).toEqual({ where, missing: [] });
       }
     },
     60_000,
