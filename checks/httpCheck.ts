@@ -10,7 +10,9 @@ import { idFromHost, resolveCheckBase, toDependency } from './shared/checkOption
 
 /** The response handed to an `expect` predicate. */
 export interface HttpCheckResponse {
+  /** The HTTP status code. */
   status: number;
+  /** The response headers, names lower-cased. */
   headers: IncomingHttpHeaders;
   /** The first `maxBodyBytes` of the body as UTF-8 text. */
   body: string;

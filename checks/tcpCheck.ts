@@ -10,7 +10,9 @@ import { idFromHost, resolveCheckBase, roundMs, toDependency } from './shared/ch
 
 /** Where {@link tcpCheck} connects. */
 export interface TcpTarget {
+  /** Host name or IP address to connect to. */
   host: string;
+  /** TCP port, 1–65535. */
   port: number;
 }
 

@@ -6,7 +6,7 @@ import { resolveCachedRouteOptions, type CachedRouteOptions } from './cachedRout
 import { OriginRun, type RouteContext } from './cachedRouteResponse';
 
 /**
- * Route-level cache with graceful degradation (SPEC §6): serves a fresh cached JSON body; else runs
+ * Route-level cache with graceful degradation: serves a fresh cached JSON body; else runs
  * the route and caches its 2xx JSON body (never one that sets a cookie or says `private`/`no-store`);
  * when the route throws, answers 5xx or exceeds `timeoutMs`, serves the stale body, else the stub,
  * else lets the failure through. Every answer carries `X-Statuskit-Source: cache | origin | stale |

@@ -2,7 +2,7 @@ import type { CheckResult } from '../src/dependencies/CheckResult';
 import type { CheckStatus } from '../src/status/CheckStatus';
 import type { HealthSource } from './managerView';
 
-/** The manager's surface a {@link DependencyStatuses} reads. */
+/** The manager's surface `degradation` reads: the snapshot, the status events and the system status. */
 export type StatusTrackerSource = Pick<HealthSource, 'snapshot' | 'on' | 'systemStatus'>;
 
 /**

@@ -12,8 +12,11 @@ export const DEFAULT_ADMIN_ACTOR = 'admin-api';
 
 /** One flag as the admin API shows it: stored, or known only from `defaults`. */
 export interface FlagView {
+  /** The flag's key. */
   key: string;
+  /** What `isEnabled(key)` answers now. */
   enabled: boolean;
+  /** The stored description; `''` for a default. */
   description: string;
   /** Epoch ms of the last change; `null` for a default. */
   updatedAt: number | null;

@@ -6,10 +6,15 @@ import { resolveShutdownOptions, type GracefulShutdownOptions } from './shutdown
 
 /** The parts of an `http.Server` (or `https.Server`) the shutdown uses. */
 export interface ClosableServer {
+  /** Stops accepting connections; the callback runs once every connection has closed. */
   close(callback?: (err?: Error) => void): unknown;
+  /** Closes keep-alive sockets that carry no request now (Node ≥ 18.2). */
   closeIdleConnections?(): void;
+  /** Closes every socket, busy or not; used when the shutdown is forced (a second signal or the timeout). */
   closeAllConnections?(): void;
+  /** Adds a request listener before the existing ones. */
   prependListener(event: 'request', listener: (req: IncomingMessage, res: ServerResponse) => void): unknown;
+  /** Removes a request listener. */
   removeListener(event: 'request', listener: (req: IncomingMessage, res: ServerResponse) => void): unknown;
 }
 

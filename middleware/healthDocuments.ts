@@ -7,21 +7,25 @@ export type DcStatus = 'ONLINE' | 'FAILOVER';
 
 /** The load balancer's `/healthcheck` body (Indeed Status's summary). */
 export interface HealthSummary {
+  /** The host that answered (`os.hostname()` unless configured). */
   hostname: string;
   /** Milliseconds the evaluation behind this answer took. */
   duration: number;
+  /** The system status (urgency-capped worst of every dependency). */
   condition: CheckStatus;
+  /** `'ONLINE'`, or `'FAILOVER'` exactly when the HTTP code is not 2xx. */
   dcStatus: DcStatus;
 }
 
 /**
  * One dependency's result as every view renders it: the same shape as {@link CheckResult}, with
- * every text field redacted and the error stack-free (see {@link viewResult}).
+ * every text field redacted and the error stack-free (see `viewResult`).
  */
 export type ResultView = CheckResult;
 
 /** The detailed report of `/healthcheck/details` and `/healthcheck/live`. */
 export interface DetailedReport extends HealthSummary {
+  /** The application name. */
   appname: string;
   /** Start time (epoch ms) of the oldest result shown; 0 with no results. */
   leastRecentlyExecutedTimestamp: number;

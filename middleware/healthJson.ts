@@ -10,22 +10,31 @@ export type HealthJsonStatus = 'pass' | 'warn' | 'fail';
 
 /** One entry of the draft's `checks` map, plus statuskit's `condition` and `urgency`. */
 export interface HealthJsonCheck {
+  /** The dependency's id. */
   componentId: string;
+  /** The dependency's type. */
   componentType: string;
+  /** `pass` for OK, `warn` for MINOR and MAJOR, `fail` for OUTAGE. */
   status: HealthJsonStatus;
   /** ISO 8601 start time of the run. */
   time: string;
+  /** The result's message. */
   output: string;
+  /** The check's measured value, when it reports one. */
   observedValue?: number;
+  /** Unit of `observedValue`. */
   observedUnit?: string;
   /** The dependency's own status. */
   condition: CheckStatus;
+  /** The dependency's urgency. */
   urgency: string;
 }
 
 /** The `application/health+json` document. */
 export interface HealthJsonDocument {
+  /** The system status: `pass` for OK, `warn` for MINOR and MAJOR, `fail` for OUTAGE or draining. */
   status: HealthJsonStatus;
+  /** The application name. */
   serviceId: string;
   /** Set while draining (then `status` is `fail`). */
   output?: string;

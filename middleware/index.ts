@@ -18,7 +18,8 @@ export { healthRoutes } from './healthRoutes';
 export { HEALTH_ROUTES_DEFAULTS } from './healthOptions';
 export type { HealthRoutesOptions, HealthState } from './healthOptions';
 export { isLoopbackAddress, isLoopbackRequest } from './privateAccess';
-export type { DrainableManager, HealthSource, StatusSource } from './managerView';
+export type { DrainableManager, HealthSource, ManagerEventMap, StatusSource } from './managerView';
+export type { StatusTrackerSource } from './dependencyStatuses';
 export type { DcStatus, DetailedReport, HealthSummary, ResultView } from './healthDocuments';
 export type { HealthJsonCheck, HealthJsonDocument, HealthJsonStatus } from './healthJson';
 

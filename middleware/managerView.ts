@@ -14,17 +14,25 @@ export interface StatusSource {
 
 /** Manager events the HTTP layer listens to (a subset of `DependencyManagerEvents`). */
 export interface ManagerEventMap {
+  /** After every stored result. */
   checked: [result: CheckResult];
+  /** After `register()`. */
   added: [dependency: unknown];
+  /** After `unregister()`. */
   removed: [dependency: { id: string }];
+  /** Once the first round of `start()` has finished. */
   ready: [];
+  /** When `drain()` was first called. */
   draining: [];
+  /** When the aggregated status changed. */
   systemChanged: [event: { from: CheckStatus; to: CheckStatus }];
 }
 
 /** Event subscription in Node's `EventEmitter` shape. */
 export interface ManagerEvents {
+  /** Subscribes to one of the manager's events. */
   on<E extends keyof ManagerEventMap>(event: E, listener: (...args: ManagerEventMap[E]) => void): unknown;
+  /** Removes a listener added with `on`. */
   off<E extends keyof ManagerEventMap>(event: E, listener: (...args: ManagerEventMap[E]) => void): unknown;
 }
 

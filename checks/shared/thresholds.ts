@@ -2,12 +2,15 @@ import type { CheckStatus } from '../../src/status/CheckStatus';
 import { assertNumber, assertOptions } from '../../src/validation/assert';
 
 /**
- * Upper bounds, inclusive (SPEC §4): `value ≤ maxOk` → OK, `≤ maxMinor` → MINOR, `≤ maxMajor` →
+ * Upper bounds, inclusive: `value ≤ maxOk` → OK, `≤ maxMinor` → MINOR, `≤ maxMajor` →
  * MAJOR, else OUTAGE. A level left out is skipped: with only `maxOk`, anything above it is OUTAGE.
  */
 export interface Thresholds {
+  /** Highest value still OK (inclusive). */
   maxOk: number;
+  /** Highest value still MINOR; left out, the level is skipped. */
   maxMinor?: number;
+  /** Highest value still MAJOR; above it, OUTAGE. Left out, the level is skipped. */
   maxMajor?: number;
 }
 
@@ -16,8 +19,11 @@ export interface Thresholds {
  * `≥ minMinor` → MINOR, `≥ minMajor` → MAJOR, else OUTAGE. A level left out is skipped.
  */
 export interface FloorThresholds {
+  /** Lowest value still OK (inclusive). */
   minOk: number;
+  /** Lowest value still MINOR; left out, the level is skipped. */
   minMinor?: number;
+  /** Lowest value still MAJOR; below it, OUTAGE. Left out, the level is skipped. */
   minMajor?: number;
 }
 

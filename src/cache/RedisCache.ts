@@ -34,7 +34,7 @@ export const REDIS_CACHE_DEFAULTS = {
  * instance of the service. Entries are JSON (`{ v, s, t }`: value, stored-at, ttl), kept by Redis for
  * the `ttlMs` passed to `set` (a fallback passes `ttlMs + staleTtlMs`, so stale entries survive).
  *
- * Every command goes through {@link boundedCommand}: nothing waits on ioredis's offline queue, a client
+ * Every command goes through `boundedCommand`: nothing waits on ioredis's offline queue, a client
  * that is not ready rejects at once, and a frozen server rejects after `commandTimeoutMs`.
  *
  * @example
@@ -69,7 +69,7 @@ export class RedisCache implements CacheTier {
 
   /**
    * The entry under `key`, `undefined` on a miss; rejects when Redis is unavailable or slow.
-   * Lookups made in the same tick travel as one bounded MGET (see {@link MgetBatcher}).
+   * Lookups made in the same tick travel as one bounded MGET (see `MgetBatcher`).
    */
   get(key: string): Promise<CacheEntry | undefined> {
     return this.batcher

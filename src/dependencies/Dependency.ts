@@ -3,7 +3,9 @@ import type { Urgency } from '../status/Urgency';
 
 /** What a check may return. Returning nothing means `OK`, message `'ok'`. */
 export interface CheckOutcome {
+  /** The status the check found. */
   status: CheckStatus;
+  /** What the check found, in words; credentials in it are redacted. Default: the status in lower case, e.g. `'minor'`. */
   message?: string;
   /** A measured value shown in reports and the health+json document, e.g. a latency. */
   observedValue?: number;

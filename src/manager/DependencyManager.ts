@@ -18,7 +18,7 @@ import type { RunOutcome } from './runCheck';
 import { StatusAggregate } from './StatusAggregate';
 
 /**
- * Keeps every dependency's latest check result and the aggregated system status (SPEC §3).
+ * Keeps every dependency's latest check result and the aggregated system status.
  * Background dependencies run on their own `unref`'d timers; live ones on every `evaluate()`.
  * Probes read {@link DependencyManager.systemStatus} and {@link DependencyManager.snapshot} — cached
  * state, never I/O.

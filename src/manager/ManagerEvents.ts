@@ -16,7 +16,9 @@ export interface DependencyChangedEvent {
 
 /** Payload of the manager's `'systemChanged'` event: the aggregated status moved. */
 export interface SystemChangedEvent {
+  /** The system status before the change. */
   from: CheckStatus;
+  /** The system status now. */
   to: CheckStatus;
 }
 

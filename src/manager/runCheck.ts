@@ -24,7 +24,7 @@ export interface RunOutcome {
   durationMs: number;
 }
 
-/** SPEC §3 messages. */
+/** The message of each run outcome that has a fixed one. */
 export const MESSAGES = Object.freeze({
   ok: 'ok',
   disabled: 'disabled',

@@ -37,7 +37,7 @@ export interface RecoverResult {
 }
 
 /**
- * A transactional outbox on Redis Streams (SPEC §9): `add` stores an event durably (idempotent by
+ * A transactional outbox on Redis Streams: `add` stores an event durably (idempotent by
  * id), the consumer loop runs the handler for each one, failed runs are retried with backoff, and
  * after `maxAttempts` runs the event is parked for manual review — never dropped. A crash at any
  * point loses nothing: unacknowledged entries stay pending and `recoverPending()` replays them.

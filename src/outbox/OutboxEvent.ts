@@ -17,8 +17,11 @@ export interface NewOutboxEvent<P = unknown> {
 
 /** An event as the handler and `manualReview()` see it. */
 export interface OutboxEvent<P = unknown> {
+  /** The idempotency key given to `add`, or a random UUID. */
   id: string;
+  /** What the event is, e.g. `'order.placed'`. */
   type: string;
+  /** The data given to `add`, as read back from its JSON. */
   payload: P;
   /** Epoch ms when it was added. */
   createdAt: number;
@@ -26,6 +29,7 @@ export interface OutboxEvent<P = unknown> {
   attempts: number;
   /** The Redis stream entry id. */
   streamId: string;
+  /** `'PENDING'` in the handler, `'MANUAL_REVIEW_REQUIRED'` once parked. */
   status: OutboxEventStatus;
   /** Manual review: why the last run failed (redacted, no stack). */
   lastError?: SafeError;

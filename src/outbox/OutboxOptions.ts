@@ -13,7 +13,7 @@ import {
 } from '../validation/assert';
 import type { OutboxEvent, OutboxHandler } from './OutboxEvent';
 
-/** How failed handler runs are spaced (SPEC §7's schedule). */
+/** How failed handler runs are spaced (the same schedule as `retry`). */
 export interface OutboxBackoffOptions {
   /** Delay before the first retry, before jitter. @default 500 */
   baseMs?: number;

@@ -19,8 +19,11 @@ export function redact(text: string): string {
 
 /** A safe, plain description of an error: `{ name, message, cause? }`, every message redacted, no stack. */
 export interface SafeError {
+  /** The error's name, e.g. `'Error'`, `'TimeoutError'`. */
   name: string;
+  /** The error's message, redacted. */
   message: string;
+  /** The error's cause, made safe the same way (depth-limited). */
   cause?: SafeError;
 }
 

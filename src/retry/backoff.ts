@@ -1,4 +1,4 @@
-/** How a retry delay is randomised (SPEC §7). */
+/** How a retry delay is randomised. */
 export type Jitter = 'none' | 'full' | 'equal' | 'additive' | 'decorrelated';
 
 /** Every jitter mode. */
@@ -16,6 +16,7 @@ export interface BackoffOptions {
   baseMs: number;
   /** Cap on the exponential term (and on decorrelated delays), in ms. */
   maxMs: number;
+  /** How the delay is randomised. */
   jitter: Jitter;
   /** Uniform random in [0, 1). @default Math.random */
   random?: () => number;

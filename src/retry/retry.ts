@@ -50,7 +50,7 @@ function decide(o: ResolvedRetryOptions, error: unknown, attempt: number, previo
 }
 
 async function run<T>(o: ResolvedRetryOptions, fn: RetryFunction<T>, callerSignal?: AbortSignal): Promise<T> {
-  // Without a caller signal `fn` still gets one (SPEC: ctx.signal); per call, so listeners never pile up.
+  // Without a caller signal `fn` still gets one (its `ctx.signal`); per call, so listeners never pile up.
   const signal = callerSignal ?? new AbortController().signal;
   o.budget?.deposit();
   let previousMs = o.baseMs;
@@ -94,7 +94,7 @@ export function retryPolicy(opts?: RetryOptions): RetryPolicy {
 
 /**
  * Calls `fn` until it resolves, up to `maxAttempts` tries, waiting a jittered exponential backoff
- * (or the server's `Retry-After`) between tries (SPEC §7).
+ * (or the server's `Retry-After`) between tries.
  *
  * Rejects with:
  * - `RetryExhaustedError` (`attempts`, `cause` = the last error) after the last try;
