@@ -8,7 +8,8 @@ export const REDACTED = '***';
  * end at a separator or at the key's end: `tokens`, `tokenizer` and `passwordless` are not keys
  * that hold a secret.
  */
-const SENSITIVE_WORD = 'password|passwd|pwd|secrets?|token|api[_-]?key|apikey|authorization|auth|signature|sig';
+const SENSITIVE_WORD =
+  'password|passwd|pwd|secrets?|token|api[_-]?key|apikey|authorization|auth|signature|sig';
 
 /** Env-style keys (upper case) holding any of these anywhere: `AWS_SECRET_ACCESS_KEY`, `STRIPEKEY`. */
 const ENV_WORD = 'SECRET|TOKEN|PASSWORD|PASSWD|KEY';
@@ -76,7 +77,8 @@ const STACK_FRAME = /\n\s+at [^\n]*/g;
 function maskValue(value: string): string {
   if (value.startsWith('\\"')) return `\\"${REDACTED}\\"`;
   const q = value[0];
-  if (q === '"' || q === "'") return value.length > 1 && value.endsWith(q) ? `${q}${REDACTED}${q}` : `${q}${REDACTED}`;
+  if (q === '"' || q === "'")
+    return value.length > 1 && value.endsWith(q) ? `${q}${REDACTED}${q}` : `${q}${REDACTED}`;
   return REDACTED;
 }
 
@@ -87,7 +89,9 @@ function maskPair(_match: string, key: string, value: string): string {
 function maskScheme(match: string, scheme: string, space: string, credential: string): string {
   // A Basic credential is base64 of `user:password`: never a plain lower-case word ("basic checks").
   const prose =
-    scheme.toLowerCase() === 'bearer' ? BEARER_PROSE.has(credential.toLowerCase()) : /^[a-z]+$/.test(credential);
+    scheme.toLowerCase() === 'bearer'
+      ? BEARER_PROSE.has(credential.toLowerCase())
+      : /^[a-z]+$/.test(credential);
   return prose || credential === REDACTED ? match : `${scheme}${space}${REDACTED}`;
 }
 

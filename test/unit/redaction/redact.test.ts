@@ -36,12 +36,18 @@ describe('redact masks every form of secret', () => {
       'https://b.s3.amazonaws.com/k?X-Amz-Credential=AK&X-Amz-Signature=deadbeef&X-Amz-Expires=60',
       'https://b.s3.amazonaws.com/k?X-Amz-Credential=AK&X-Amz-Signature=***&X-Amz-Expires=60',
     ],
-    ['https://x.blob.core.windows.net/c?sv=2024&sig=abc%2Bdef', 'https://x.blob.core.windows.net/c?sv=2024&sig=***'],
+    [
+      'https://x.blob.core.windows.net/c?sv=2024&sig=abc%2Bdef',
+      'https://x.blob.core.windows.net/c?sv=2024&sig=***',
+    ],
     ['?signature=def&id=1', '?signature=***&id=1'],
     ['https://api.example.com/v1?token=abc#frag', 'https://api.example.com/v1?token=***'],
     // env style
     ['AWS_SECRET_ACCESS_KEY=wJalr/XUt+n', 'AWS_SECRET_ACCESS_KEY=***'],
-    ['STRIPE_KEY=sk_live_1 MYSECRETVAR=v GITHUB_TOKEN=ghp_x', 'STRIPE_KEY=*** MYSECRETVAR=*** GITHUB_TOKEN=***'],
+    [
+      'STRIPE_KEY=sk_live_1 MYSECRETVAR=v GITHUB_TOKEN=ghp_x',
+      'STRIPE_KEY=*** MYSECRETVAR=*** GITHUB_TOKEN=***',
+    ],
     ['DB_PASSWORD=p4ss', 'DB_PASSWORD=***'],
     // Bearer / Basic
     ['Bearer abc123 and Basic dXNlcjpwYXNz', 'Bearer *** and Basic ***'],
@@ -97,7 +103,9 @@ describe('errors', () => {
   });
 
   it('redactSafeError redacts an error that did not come from toSafeError', () => {
-    expect(redactSafeError({ name: 'E', message: 'token=abc', cause: { name: 'E', message: 'Bearer x1' } })).toEqual({
+    expect(
+      redactSafeError({ name: 'E', message: 'token=abc', cause: { name: 'E', message: 'Bearer x1' } }),
+    ).toEqual({
       name: 'E',
       message: 'token=***',
       cause: { name: 'E', message: 'Bearer ***' },
