@@ -26,26 +26,33 @@ const VALUE =
   '|["\'][^\\n]*' +
   '|(?:(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)\\s+)?[^\\s"\'&,;]+';
 
-/** A key starts a token: never in the middle of a word, a dotted name or a longer key. */
-const KEY_START = '(?<![A-Za-z0-9_.\\-])';
 const KEY_QUOTE = '\\\\?["\']?';
 const SEPARATOR = '\\s*[=:]\\s*';
 
+/*
+ * Every part of a key is bounded (segments of at most 32 characters, four of them before and after
+ * the sensitive word), so no input makes the engine retry a long run from each of its positions:
+ * the cost stays linear in the text's length. A match starts at a segment boundary, so one inside
+ * a longer key (`a.b.c.d.e.db_password`) masks the value all the same.
+ */
 const SENSITIVE_PAIR = new RegExp(
-  `${KEY_START}(${KEY_QUOTE}(?:[A-Za-z0-9]+[_.\\-])*[A-Za-z0-9]*?(?:${SENSITIVE_WORD})(?:[_.\\-][A-Za-z0-9]+)*${KEY_QUOTE}${SEPARATOR})(${VALUE})`,
+  `(?<![A-Za-z0-9])(${KEY_QUOTE}(?:[A-Za-z0-9]{1,32}[_.\\-]){0,4}[A-Za-z0-9]{0,32}?(?:${SENSITIVE_WORD})(?:[_.\\-][A-Za-z0-9]{1,32}){0,4}${KEY_QUOTE}${SEPARATOR})(${VALUE})`,
   'gi',
 );
 
+/* Env-style keys are matched from the start of their run only (at most 64 characters long). */
 const ENV_PAIR = new RegExp(
-  `${KEY_START}(${KEY_QUOTE}[A-Z0-9_]*(?:${ENV_WORD})[A-Z0-9_]*${KEY_QUOTE}${SEPARATOR})(${VALUE})`,
+  `(?<![A-Za-z0-9_.\\-])(${KEY_QUOTE}[A-Z0-9_]{0,64}?(?:${ENV_WORD})[A-Z0-9_]{0,64}${KEY_QUOTE}${SEPARATOR})(${VALUE})`,
   'g',
 );
 
 /**
  * A URL's userinfo, whatever it holds: everything between `scheme://` and the last `@` of the
- * whitespace-free run, so `/`, `@`, `+` or `:` inside a password cannot end it early.
+ * whitespace-free run, so `/`, `@`, `+` or `:` inside a password cannot end it early. The scheme
+ * must start its run and both parts are bounded, so a long run without `://` or `@` (a base64
+ * blob, a dotted name) costs linear time instead of a rescan from every position.
  */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)\S*@/gi;
+const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)\S{0,1024}@/gi;
 
 /** `Bearer <credential>` / `Basic <credential>` outside a key-value pair. */
 const AUTH_SCHEME = /\b(bearer|basic)(\s+)([A-Za-z0-9._~+/=-]+)/gi;
