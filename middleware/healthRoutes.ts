@@ -4,7 +4,7 @@ import { DEPENDENCY_ID_PATTERN } from '../src/dependencies/Dependency';
 import { HealthAnswers, JSON_TYPE, prepare, type PreparedAnswer } from './HealthAnswers';
 import { resolveHealthOptions, type HealthRoutesOptions } from './healthOptions';
 import type { HealthSource } from './managerView';
-import { privateGuard } from './privateAccess';
+import { privateAccessRule, privateGuard } from './privateAccess';
 import { LIVE, readinessAnswer } from './probeAnswers';
 import { sendHtml, sendPrepared, wantsHealthJson, wantsHtml } from './respond';
 
@@ -60,11 +60,18 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   const o = resolveHealthOptions(opts, manager.appName);
   const answers = new HealthAnswers(manager, o);
   const guard = privateGuard(o.token, o.privateAccess);
+  const maySeePrivate = privateAccessRule(o.token, o.privateAccess);
   const router = Router();
 
   router.get('/healthcheck', function statuskitHealthcheck(req: Request, res: Response) {
-    res.setHeader('Vary', 'Accept');
-    sendPrepared(res, wantsHealthJson(req) ? answers.healthJson() : answers.summary());
+    if (!wantsHealthJson(req)) {
+      res.setHeader('Vary', 'Accept');
+      sendPrepared(res, answers.summary());
+      return;
+    }
+    // The document's details depend on who asks (loopback, token), not only on Accept.
+    res.setHeader('Vary', 'Accept, Authorization');
+    sendPrepared(res, answers.healthJson(o.publicDetails || maySeePrivate(req)));
   });
 
   router.get('/healthcheck/details', function statuskitHealthDetails(req: Request, res: Response) {

@@ -30,7 +30,7 @@ export { RedisUnavailableError } from './errors/RedisUnavailableError';
 // Validation, redaction, metrics
 export { assertNumber } from './validation/assert';
 export type { NumberRule } from './validation/assert';
-export { redact, toSafeError } from './redaction/redact';
+export { redact, redactSafeError, toSafeError } from './redaction/redact';
 export type { SafeError } from './redaction/redact';
 export { METRICS } from './metrics/names';
 export type { RedisClient } from './redis/RedisLike';
