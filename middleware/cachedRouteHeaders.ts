@@ -57,8 +57,17 @@ export function rescueStatus(
 }
 
 /**
- * Answers `body` as JSON with `end` (the response's own `end`, bypassing any wrapper), replacing
- * whatever a failed route had already set about its body, with the headers stored along with it.
+ * Drops what a failed route (or an earlier middleware) set about the body it was going to send,
+ * before a stale body or a stub replaces it. A hit skips this: no route ran, and the headers stored
+ * with the body replace the few an earlier middleware could have set.
+ */
+export function clearBodyHeaders(res: Response): void {
+  for (const h of BODY_HEADERS) res.removeHeader(h);
+}
+
+/**
+ * Answers `body` as JSON with `end` (the response's own `end`, bypassing any wrapper), with the
+ * headers stored along with it.
  */
 export function answerJson(
   res: Response,
@@ -68,7 +77,6 @@ export function answerJson(
   cacheStatus: string,
   ageMs?: number,
 ): void {
-  for (const h of BODY_HEADERS) res.removeHeader(h);
   res.statusCode = body.status;
   res.statusMessage = STATUS_CODES[body.status] ?? '';
   replayHeaders(res, body.headers);

@@ -7,6 +7,7 @@ import {
   answerJson,
   BYPASS_STATUS,
   cacheableBody,
+  clearBodyHeaders,
   endOf,
   originStatus,
   rescueStatus,
@@ -185,6 +186,7 @@ export class OriginRun {
         health.answered('stale', [cause]);
         const status = rescueStatus('stale', failure, ageMs - stale.ttlMs);
         restoreHeaders(this.res, this.before);
+        clearBodyHeaders(this.res);
         answerJson(this.res, this.end, stale.value, 'stale', status, ageMs);
         return true;
       }
@@ -224,7 +226,10 @@ export class OriginRun {
       return this.stubFailed(new TypeError('stub returned no JSON body'), failure, failedArgs);
     this.ctx.health.count.stub.inc();
     this.ctx.health.answered('stub', [cause]);
-    if (!this.res.headersSent) restoreHeaders(this.res, this.before);
+    if (!this.res.headersSent) {
+      restoreHeaders(this.res, this.before);
+      clearBodyHeaders(this.res);
+    }
     answerJson(this.res, this.end, { status: 200, body: text }, 'stub', rescueStatus('stub', failure));
   }
 
