@@ -53,8 +53,8 @@ describe('RedisCache', () => {
       registry: false,
     });
     await fb.get('a');
-    await waitFor(async () => (await redis.exists('statuskit:{cache}:a')) === 1);
-    const pttl = await redis.pttl('statuskit:{cache}:a');
+    await waitFor(async () => (await redis.exists('statuskit:{cache}:ttl:a')) === 1);
+    const pttl = await redis.pttl('statuskit:{cache}:ttl:a');
     expect(pttl).toBeGreaterThan(590_000);
     expect(pttl).toBeLessThanOrEqual(600_000);
 
