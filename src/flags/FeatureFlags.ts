@@ -145,12 +145,16 @@ export class FeatureFlags extends EventEmitter {
   }
 
   private async startUp(): Promise<void> {
-    try {
-      this.unsubscribe = await this.opts.store.subscribe(this.onNotice);
-    } catch (err) {
-      this.opts.logger.warn({ err: toSafeError(err) }, 'flag change notices unavailable; polling only');
-    }
-    await this.refresh();
+    // Subscribing and the first load run side by side, so start() takes at most one store timeout
+    // on a Redis that never answers. A notice missed in between is not lost: a store sends a
+    // `resync` once its subscription is established, and that reloads.
+    const subscribed = this.opts.store.subscribe(this.onNotice).then(
+      (unsubscribe) => void (this.unsubscribe = unsubscribe),
+      (err: unknown) => {
+        this.opts.logger.warn({ err: toSafeError(err) }, 'flag change notices unavailable; polling only');
+      },
+    );
+    await Promise.all([subscribed, this.refresh()]);
     this.schedule();
   }
 

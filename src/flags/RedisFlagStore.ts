@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/ConfigError';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { resolveLogger } from '../logging/logger';
 import { boundedCommand } from '../redis/boundedCommand';
+import { trackClient } from '../redis/clientReadiness';
 import { isRedisClient, type RedisClient } from '../redis/RedisLike';
 import { assertOptions, assertString, optionalNumber } from '../validation/assert';
 import { parseFlag, type Flag } from './Flag';
@@ -75,6 +76,7 @@ export class RedisFlagStore implements FlagStore {
       { min: 1, max: 60_000, integer: true },
     );
     this.logger = resolveLogger(o.logger, 'flags-redis');
+    trackClient(redis);
     this.layout = redisFlagLayout(prefix);
     this.subscriber = new RedisFlagSubscriber(redis, this.layout.channel, this.timeoutMs, this.logger);
   }
