@@ -28,7 +28,7 @@ export const REDIS_CHECK_DEFAULTS = Object.freeze({ id: 'redis', type: 'redis' }
  * A dependency that PINGs Redis through your ioredis client.
  *
  * It never waits on ioredis's offline queue. A client that was never ready (its first connect in
- * progress, e.g. the check runs right after `new Redis(url)`) is waited for within `timeoutMs`;
+ * progress, e.g. the check runs right after `new Redis(url)`) is waited for up to half its timeout;
  * once it has been ready, a client reconnecting or closed answers OUTAGE at once with what is
  * happening (e.g. `'Redis is reconnecting: connection refused (…)'`); a frozen or overloaded server is bounded by `timeoutMs` (default
  * 2000) and the run's `AbortSignal`. When Redis is back the same client and check report OK again.
@@ -72,7 +72,7 @@ async function checkCluster(
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
   if (cluster.status !== 'ready' && readiness(cluster) === 'starting') {
-    await waitForFirstReady(cluster, pinger.timeoutMs, signal);
+    await waitForFirstReady(cluster, Math.max(1, Math.floor(pinger.timeoutMs / 2)), signal);
   }
   if (cluster.status !== 'ready') {
     return { status: 'OUTAGE', message: `Redis Cluster is ${describeRedisState(cluster)}; PING not sent` };

@@ -39,10 +39,14 @@ export class RedisPinger {
       if (node.status === 'wait') await withTimeout(() => node.connect(), this.timeoutMs, stage, signal);
       // A client never ready yet (its first connect in progress) is waited for, within the bound;
       // one that was ready and lost its connection is reported at once.
+      // The wait stops well before the check's own timeout, so the outcome can say why.
+      const waitMs = Math.max(1, Math.floor(this.timeoutMs / 2));
       const starting = node.status !== 'ready' && readiness(node) === 'starting';
-      if (starting) await waitForFirstReady(node, this.timeoutMs, signal);
+      if (starting) await waitForFirstReady(node, waitMs, signal);
       if (node.status !== 'ready') {
-        const waited = starting ? ` after waiting ${this.timeoutMs} ms for its first connection` : '';
+        if (starting && signal.aborted)
+          return { ok: false, reason: describeFailure(null, stage, node, signal) };
+        const waited = starting ? ` after waiting ${waitMs} ms for its first connection` : '';
         return { ok: false, reason: `is ${describeRedisState(node)}${waited}; PING not sent` };
       }
       stage = 'PING';

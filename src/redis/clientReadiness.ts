@@ -17,8 +17,18 @@ const trackers = new WeakMap<object, Tracker>();
  * ioredis's typed API: without it we only know what we saw ourselves.
  */
 function lostReadyConnection(client: RedisClient): boolean {
-  const previous = (client as { prevCondition?: unknown }).prevCondition;
+  const previous = (client as unknown as { prevCondition?: unknown }).prevCondition;
   return previous !== undefined && previous !== null;
+}
+
+/** Closed on purpose (`quit()`/`disconnect()`, or its retry strategy gave up): no connect to wait for. */
+function closedByUser(client: RedisClient): boolean {
+  const status = client.status;
+  return (
+    status === 'end' ||
+    status === 'disconnecting' ||
+    (client as unknown as { manuallyClosing?: unknown }).manuallyClosing === true
+  );
 }
 
 function trackerOf(client: RedisClient): Tracker {
@@ -67,7 +77,7 @@ export function readiness(client: RedisClient): 'ready' | 'starting' | 'down' {
   }
   if (status === 'wait') (client.connect() as Promise<unknown>).catch(() => undefined);
   if (!tracker.everReady && lostReadyConnection(client)) tracker.everReady = true;
-  return tracker.everReady || status === 'end' ? 'down' : 'starting';
+  return tracker.everReady || closedByUser(client) ? 'down' : 'starting';
 }
 
 /**
