@@ -44,7 +44,8 @@ function assertManager(manager: unknown): asserts manager is HealthSource {
  * - `/healthcheck` — the load balancer's: 200 for OK, MINOR, MAJOR; 503 for OUTAGE or draining;
  *   `application/health+json` (IETF draft-06) on `Accept`.
  * - `/healthcheck/details` — the detailed report, or the HTML status page for a browser (private).
- * - `/healthcheck/live` — the same after a fresh `evaluate()` (private).
+ * - `/healthcheck/live` — the same after running every check now, background ones included
+ *   (`manager.evaluateAll()`; runs in flight are shared, each bounded by its timeout) (private).
  * - `/healthcheck/:id` — one dependency's result; 503 when OUTAGE; 404 unknown (private).
  * - `/livez` — 200 `ok` while the process serves. `/readyz` — 503 before the first round of checks
  *   finished, while draining and on OUTAGE.
@@ -89,7 +90,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
     if (!guard(req, res)) return;
     let answer: PreparedAnswer;
     try {
-      const set = await manager.evaluate();
+      const set = await (manager.evaluateAll ? manager.evaluateAll() : manager.evaluate());
       if (wantsHtml(req)) {
         const page = answers.pageOf(set, manager.draining);
         sendHtml(res, page.statusCode, page.render(Date.now()));

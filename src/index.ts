@@ -26,6 +26,7 @@ export { RetryExhaustedError } from './errors/RetryExhaustedError';
 export { BudgetExhaustedError } from './errors/BudgetExhaustedError';
 export { TimeoutError } from './errors/TimeoutError';
 export { RedisUnavailableError } from './errors/RedisUnavailableError';
+export { OutcomeUnknownError } from './errors/OutcomeUnknownError';
 
 // Validation, redaction, metrics
 export { assertNumber } from './validation/assert';
