@@ -28,7 +28,7 @@ const HALF_FREE = { bavail: 50, bsize: 4096, blocks: 100 };
 async function runTimingOut(dep: Dependency, timeoutMs: number): Promise<CheckOutcome> {
   const outcome = dep.check({ signal: new AbortController().signal });
   await jest.advanceTimersByTimeAsync(timeoutMs);
-  return outcome;
+  return (await outcome) as CheckOutcome;
 }
 
 describe('diskCheck keeps one statfs in flight', () => {
