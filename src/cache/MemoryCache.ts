@@ -12,7 +12,7 @@ const MAX_ENTRIES = 2 ** 24;
 export interface MemoryCacheOptions {
   /**
    * How many entries to keep (1 to 16,777,216); storing one more evicts the least recently used.
-   * The recency index is allocated for this many entries at construction (about 24 bytes each).
+   * The recency index is allocated for this many entries at construction (about 20–30 bytes each).
    * @default 10000
    */
   maxEntries?: number;
