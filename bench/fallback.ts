@@ -9,6 +9,7 @@ import KeyvRedis, { Keyv } from '@keyv/redis';
 import { createCache, type Cache } from 'cache-manager';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
+import type { CacheTier } from '../src/cache/CacheTier';
 import { MemoryCache } from '../src/cache/MemoryCache';
 import { RedisCache } from '../src/cache/RedisCache';
 import { fallback } from '../src/fallback/fallback';
@@ -81,11 +82,12 @@ function compare(statuskit: Figures, cacheManager: Figures) {
   };
 }
 
-async function memoryHit() {
+/** Memory-hit `fallback().get` on `cache` against cache-manager's `wrap` on its in-memory store. */
+export async function memoryHit(cache: CacheTier = new MemoryCache()) {
   const fb = fallback({
     name: 'bench-memory',
     key: (k: string) => k,
-    cache: new MemoryCache(),
+    cache,
     ttlMs: TTL_MS,
     sources: [async (k: string) => product(k)],
     registry: new Registry(), // metrics on, as in production

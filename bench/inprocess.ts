@@ -9,7 +9,7 @@ import { currentOptions } from './lib/options';
 import { profileRoutes, type ProfileSummary } from './lib/cpuProfile';
 import { loadScenario, PART_NAMES, SCENARIO_NAMES } from './peers/scenarios';
 import type { ScenarioInstance } from './peers/scenario';
-import { pairedDeltas, pairedRatios, summarize, type Summary } from './lib/stats';
+import { pairedDeltas, pairedRatios, shuffled, summarize, type Summary } from './lib/stats';
 import type { DispatchFunc } from 'light-my-request';
 
 type Route = 'api' | 'health';
@@ -79,23 +79,6 @@ async function measureBatch(
   const wallNs = Number(process.hrtime.bigint() - t0) / n;
   const cpu = process.cpuUsage(cpu0);
   return { cpuNs: ((cpu.user + cpu.system) * 1000) / n, wallNs, failed: n - ok };
-}
-
-/** A copy of `list` in a random order drawn from `seed` (mulberry32 + Fisher–Yates). */
-function shuffled<T>(list: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 function key(v: Variant): string {

@@ -26,6 +26,19 @@ export interface DiskCheckOptions extends DependencyOptions {
   minFreeBytes?: FloorThresholds | false;
 }
 
+/** The figures of `fs.statfs` a disk check reads. */
+interface FsStats {
+  bavail: number;
+  bsize: number;
+  blocks: number;
+}
+
+/** The one `statfs` of a check in flight, shared by every run until it settles. */
+interface StatfsCall {
+  readonly promise: Promise<FsStats>;
+  readonly startedAt: number;
+}
+
 /** Defaults of {@link DiskCheckOptions} beyond the `Dependency` ones. */
 export const DISK_CHECK_DEFAULTS = Object.freeze({
   id: 'disk',
@@ -41,6 +54,12 @@ export const DISK_CHECK_DEFAULTS = Object.freeze({
  * process may still write (`bavail`). A path that cannot be read is OUTAGE; a hung file system
  * (a stale NFS mount) is bounded by `timeoutMs` (default 2000). `observedValue`: the free ratio (or
  * free bytes when the ratio is off).
+ *
+ * At most one `statfs` is in flight: a run while the previous call still hangs waits on that same
+ * call (up to `timeoutMs`) instead of starting another, and reports OUTAGE when it has not returned;
+ * the run after it returns starts a fresh one. A timed-out `statfs` cannot be cancelled and holds a
+ * libuv thread until the kernel answers, so one per run on a stuck mount would drain the pool that
+ * DNS and every `fs` call share.
  *
  * @example
  * manager.register(diskCheck('/var/lib/app', { urgency: 'STRONG', minFreeBytes: { minOk: 5 * 2 ** 30 } }));
@@ -61,13 +80,27 @@ export function diskCheck(path: string, opts: DiskCheckOptions = {}): Dependency
     unit: 'bytes',
   });
   requireSomeMeasure('minFreeRatio or minFreeBytes', [ratio, bytes]);
+  let inFlight: StatfsCall | undefined;
+  const currentCall = (): StatfsCall => {
+    if (inFlight !== undefined) return inFlight;
+    const call: StatfsCall = { promise: statfs(dir), startedAt: Date.now() };
+    inFlight = call;
+    const settled = (): void => {
+      if (inFlight === call) inFlight = undefined;
+    };
+    call.promise.then(settled, settled);
+    return call;
+  };
   return toDependency(base, async ({ signal }) => {
-    let stats: { bavail: number; bsize: number; blocks: number };
+    const startedAt = Date.now();
+    const call = currentCall();
+    let stats: FsStats;
     try {
-      stats = await withTimeout(() => statfs(dir), base.timeoutMs, `statfs ${dir}`, signal);
+      stats = await withTimeout(() => call.promise, base.timeoutMs, `statfs ${dir}`, signal);
     } catch (err) {
-      const why =
-        err instanceof TimeoutError ? `no answer within ${err.timeoutMs} ms` : describeNetError(err);
+      let why = err instanceof TimeoutError ? `no answer within ${err.timeoutMs} ms` : describeNetError(err);
+      if (err instanceof TimeoutError && call.startedAt < startedAt)
+        why += ` (a statfs pending for ${Date.now() - call.startedAt} ms; no other starts until it returns)`;
       return { status: 'OUTAGE', message: redact(`cannot read free space at ${dir}: ${why}`) };
     }
     const readings = [];

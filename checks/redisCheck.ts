@@ -9,6 +9,7 @@ import type {
 import { ConfigError } from '../src/errors/ConfigError';
 import { isRedisClient, type RedisClient } from '../src/redis/RedisLike';
 import { describeRedisState } from './redis/describeRedisState';
+import { readiness, trackClient, waitForFirstReady } from '../src/redis/clientReadiness';
 import { RedisPinger, type PingResult } from './redis/RedisPinger';
 import { resolveCheckBase, toDependency } from './shared/checkOptions';
 
@@ -26,9 +27,10 @@ export const REDIS_CHECK_DEFAULTS = Object.freeze({ id: 'redis', type: 'redis' }
 /**
  * A dependency that PINGs Redis through your ioredis client.
  *
- * It never waits on ioredis's offline queue: while the client is connecting, reconnecting or
- * closed it answers OUTAGE at once with what is happening (e.g. `'Redis is reconnecting:
- * connection refused (…)'`); a frozen or overloaded server is bounded by `timeoutMs` (default
+ * It never waits on ioredis's offline queue. A client that was never ready (its first connect in
+ * progress, e.g. the check runs right after `new Redis(url)`) is waited for up to half its timeout;
+ * once it has been ready, a client reconnecting or closed answers OUTAGE at once with what is
+ * happening (e.g. `'Redis is reconnecting: connection refused (…)'`); a frozen or overloaded server is bounded by `timeoutMs` (default
  * 2000) and the run's `AbortSignal`. When Redis is back the same client and check report OK again.
  * `observedValue` is the PING round trip in ms. Messages never contain the password.
  *
@@ -46,6 +48,7 @@ export function redisCheck(client: RedisClient, opts: RedisCheckOptions = {}): D
     ...REDIS_CHECK_DEFAULTS,
     description: isCluster ? 'Redis Cluster' : `Redis at ${nodeName(client as Redis)}`,
   });
+  trackClient(client);
   const pinger = new RedisPinger(base.timeoutMs);
   const check = isCluster
     ? ({ signal }: CheckContext) => checkCluster(client as Cluster, pinger, signal)
@@ -68,6 +71,9 @@ async function checkCluster(
   pinger: RedisPinger,
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
+  if (cluster.status !== 'ready' && readiness(cluster) === 'starting') {
+    await waitForFirstReady(cluster, Math.max(1, Math.floor(pinger.timeoutMs / 2)), signal);
+  }
   if (cluster.status !== 'ready') {
     return { status: 'OUTAGE', message: `Redis Cluster is ${describeRedisState(cluster)}; PING not sent` };
   }

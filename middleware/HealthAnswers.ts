@@ -25,6 +25,7 @@ interface Frame {
   readonly set: CheckResultSet;
   lb?: PreparedAnswer;
   healthJson?: PreparedAnswer;
+  publicHealthJson?: PreparedAnswer;
   details?: PreparedAnswer;
   page?: { statusCode: number; render: (now: number) => string };
   readonly byId: Map<string, PreparedAnswer>;
@@ -90,14 +91,23 @@ export class HealthAnswers {
     return f.lb;
   }
 
-  /** The `application/health+json` document. */
-  healthJson(): PreparedAnswer {
+  /**
+   * The `application/health+json` document: `full` (for clients that may see the private views,
+   * or everyone with `publicDetails`), else statuses only. Both variants are kept per snapshot.
+   */
+  healthJson(full: boolean): PreparedAnswer {
     const f = this.current();
-    if (f.healthJson === undefined) {
-      const code = this.codeFor(f.set.systemStatus, f.draining);
-      f.healthJson = prepare(code, HEALTH_JSON_TYPE, buildHealthJson(f.set, this.opts.appName, f.draining));
+    if (full) {
+      f.healthJson ??= this.healthJsonOf(f, true);
+      return f.healthJson;
     }
-    return f.healthJson;
+    f.publicHealthJson ??= this.healthJsonOf(f, false);
+    return f.publicHealthJson;
+  }
+
+  private healthJsonOf(f: Frame, full: boolean): PreparedAnswer {
+    const code = this.codeFor(f.set.systemStatus, f.draining);
+    return prepare(code, HEALTH_JSON_TYPE, buildHealthJson(f.set, this.opts.appName, f.draining, full));
   }
 
   /** The detailed report of the latest snapshot. */

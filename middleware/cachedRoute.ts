@@ -1,16 +1,24 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CacheEntry } from '../src/cache/CacheTier';
 import { ChainHealth } from '../src/fallback/ChainHealth';
-import { answerJson, endOf, hitStatus, type CachedBody } from './cachedRouteHeaders';
+import { answerJson, endOf, hitStatus } from './cachedRouteHeaders';
 import { resolveCachedRouteOptions, type CachedRouteOptions } from './cachedRouteOptions';
 import { OriginRun, type RouteContext } from './cachedRouteResponse';
+import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './cachedRouteStorage';
 
 /**
- * Route-level cache with graceful degradation: serves a fresh cached JSON body; else runs
- * the route and caches its 2xx JSON body (never one that sets a cookie or says `private`/`no-store`);
- * when the route throws, answers 5xx or exceeds `timeoutMs`, serves the stale body, else the stub,
- * else lets the failure through. Every answer carries `X-Statuskit-Source: cache | origin | stale |
- * stub` and an RFC 9211 `Cache-Status`. Only GET and HEAD are cached; other methods pass straight on.
+ * Route-level cache with graceful degradation, behaving as a shared HTTP cache: serves a fresh
+ * cached JSON body (with the headers the route sent and an `Age`); else runs the route and caches its
+ * 2xx JSON body — one per value of the request headers its `Vary` names, never one that sets a
+ * cookie, says `private`, `no-store` or `no-cache`, or has `Vary: *`; when the route throws, answers
+ * 5xx or exceeds `timeoutMs`, serves the stale body, else the stub, else lets the failure through.
+ * Requests with `Authorization` or `Cookie` bypass the cache unless `authenticated: 'cache'`.
+ * Every answer carries `X-Statuskit-Source: cache | origin | stale | stub` and an RFC 9211
+ * `Cache-Status`. Only GET and HEAD are cached; other methods pass straight on.
+ *
+ * Entries live under `<name>:<key>`; a route that answers with `Vary` keeps there the list of
+ * header names and each variant under `<name>:<key>;vary;<header>=<value>…`, so a hit costs one
+ * tier read, or two on a route with `Vary`.
  *
  * Mount it on the route, before the handler, so that `key(req)` and `stub(req)` see `req.params`
  * (Express sets them only once a route matches).
@@ -34,35 +42,67 @@ export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
     retainMs: o.ttlMs + o.staleTtlMs,
   };
   const cache = o.cache;
+  const namespace = `${o.name}:`;
+  const bypassCredentials = o.authenticated === 'bypass';
   return function statuskitCachedRoute(req: Request, res: Response, next: NextFunction): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const h = req.headers;
+    if (bypassCredentials && (h.authorization !== undefined || h.cookie !== undefined)) {
+      return new OriginRun(ctx, req, res, next, undefined, undefined).start();
+    }
     let key: string;
     try {
-      key = o.key(req);
+      key = namespace + o.key(req);
     } catch (err) {
       return next(err);
     }
     if (cache.peek !== undefined) {
-      let entry: CacheEntry | undefined;
-      try {
-        entry = cache.peek(key);
-        ctx.health.cacheAnswered();
-      } catch (err) {
-        ctx.health.cacheFailed(err);
+      let entry = peekEntry(ctx, key);
+      if (entry !== undefined && isVaryRecord(entry.value)) {
+        entry = peekEntry(ctx, variantKey(key, entry.value.vary, req));
       }
       return serve(ctx, req, res, next, key, entry);
     }
-    cache.get(key).then(
-      (entry) => {
-        ctx.health.cacheAnswered();
-        serve(ctx, req, res, next, key, entry);
-      },
-      (err: unknown) => {
-        ctx.health.cacheFailed(err);
-        serve(ctx, req, res, next, key, undefined);
-      },
-    );
+    getEntry(ctx, key)
+      .then((entry) =>
+        entry === undefined || !isVaryRecord(entry.value)
+          ? entry
+          : getEntry(ctx, variantKey(key, entry.value.vary, req)),
+      )
+      .then((entry) => serve(ctx, req, res, next, key, entry), next);
   };
+}
+
+/** The entry under `key` from an in-process tier; a tier that throws is a miss. */
+function peekEntry(ctx: RouteContext, key: string): CacheEntry | undefined {
+  try {
+    const entry = ctx.o.cache.peek!(key);
+    ctx.health.cacheAnswered();
+    return entry;
+  } catch (err) {
+    ctx.health.cacheFailed(err);
+    return undefined;
+  }
+}
+
+/** The entry under `key`; never rejects: a tier that fails or is slow is a miss. */
+function getEntry(ctx: RouteContext, key: string): Promise<CacheEntry | undefined> {
+  let pending: Promise<CacheEntry | undefined>;
+  try {
+    pending = ctx.o.cache.get(key);
+  } catch (err) {
+    pending = Promise.reject(err);
+  }
+  return pending.then(
+    (entry) => {
+      ctx.health.cacheAnswered();
+      return entry;
+    },
+    (err: unknown) => {
+      ctx.health.cacheFailed(err);
+      return undefined;
+    },
+  );
 }
 
 /** Answers a fresh hit, or runs the route with the stale candidate (if any) kept for a rescue. */
@@ -89,13 +129,4 @@ function serve(
   } catch (err) {
     next(err);
   }
-}
-
-function isCachedBody(v: unknown): v is CachedBody {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as CachedBody).status === 'number' &&
-    typeof (v as CachedBody).body === 'string'
-  );
 }

@@ -1,14 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
+import { replayHeaders, type CachedBody } from './cachedRouteStorage';
 
 /** Where a {@link cachedRoute} answer came from: the `X-Statuskit-Source` header. */
 export type RouteSource = 'cache' | 'origin' | 'stale' | 'stub';
-
-/** What {@link cachedRoute} stores: the status and the JSON text exactly as the route sent them. */
-export interface CachedBody {
-  status: number;
-  body: string;
-}
 
 /** A response's `end`, taken off the object so a wrapper can still reach the original. */
 export type EndFn = (...args: unknown[]) => unknown;
@@ -42,6 +37,9 @@ export function originStatus(hadStale: boolean, stored: boolean): string {
   return `${CACHE_NAME}; fwd=${hadStale ? 'stale' : 'miss'}${stored ? '; stored' : ''}`;
 }
 
+/** `Cache-Status` of an answer to a request with credentials, which the cache does not handle. */
+export const BYPASS_STATUS = `${CACHE_NAME}; fwd=bypass`;
+
 /**
  * `Cache-Status` of a rescue: the route failed (`failure` is its status, or `'timeout'`) and a stale
  * body (negative `ttl`: how long ago it went stale) or the stub answered instead.
@@ -59,8 +57,17 @@ export function rescueStatus(
 }
 
 /**
- * Answers `body` as JSON with `end` (the response's own `end`, bypassing any wrapper), replacing
- * whatever a failed route had already set about its body.
+ * Drops what a failed route (or an earlier middleware) set about the body it was going to send,
+ * before a stale body or a stub replaces it. A hit skips this: no route ran, and the headers stored
+ * with the body replace the few an earlier middleware could have set.
+ */
+export function clearBodyHeaders(res: Response): void {
+  for (const h of BODY_HEADERS) res.removeHeader(h);
+}
+
+/**
+ * Answers `body` as JSON with `end` (the response's own `end`, bypassing any wrapper), with the
+ * headers stored along with it.
  */
 export function answerJson(
   res: Response,
@@ -70,10 +77,12 @@ export function answerJson(
   cacheStatus: string,
   ageMs?: number,
 ): void {
-  for (const h of BODY_HEADERS) res.removeHeader(h);
   res.statusCode = body.status;
   res.statusMessage = STATUS_CODES[body.status] ?? '';
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  replayHeaders(res, body.headers);
+  if (body.headers?.['content-type'] === undefined) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  }
   res.setHeader('Content-Length', Buffer.byteLength(body.body, 'utf8'));
   res.setHeader(SOURCE_HEADER, source);
   res.setHeader('Cache-Status', cacheStatus);
@@ -84,14 +93,11 @@ export function answerJson(
 
 /**
  * The JSON text of a response the route is ending with `chunk`, when it may be cached: a 2xx JSON
- * body, no `Set-Cookie`, no `Cache-Control: private`/`no-store`. Otherwise `undefined`.
+ * body in UTF-8. Otherwise `undefined`. Its headers are judged apart, once final (`storableVary`).
  */
 export function cacheableBody(res: Response, chunk: unknown, encoding: unknown): string | undefined {
   const status = res.statusCode;
   if (status < 200 || status > 299 || chunk === undefined || chunk === null) return undefined;
-  if (res.getHeader('Set-Cookie') !== undefined) return undefined;
-  const cc = res.getHeader('Cache-Control');
-  if (cc !== undefined && /\b(private|no-store)\b/i.test(String(cc))) return undefined;
   const ct = res.getHeader('Content-Type');
   if (ct === undefined || !/[/+]json\b/i.test(String(ct))) return undefined;
   if (typeof chunk === 'string') {

@@ -9,6 +9,7 @@ import {
   assertFunction,
   assertNonEmptyString,
   assertNumber,
+  assertOneOf,
   assertOptions,
   optionalNumber,
 } from '../src/validation/assert';
@@ -21,9 +22,17 @@ export interface CachedRouteOptions {
   cache: CacheTier;
   /**
    * The cache key of a request. It sees `req.params`: mount `cachedRoute` on the route itself
-   * (`app.get('/products/:id', cachedRoute(…), handler)`). Put in it everything the body varies by.
+   * (`app.get('/products/:id', cachedRoute(…), handler)`). Put in it everything the body varies by
+   * that the response's `Vary` does not name. Entries live under `<name>:<key>` in the tier.
    */
   key: (req: Request) => string;
+  /**
+   * Requests carrying `Authorization` or `Cookie`: `'bypass'` runs the route for them and neither
+   * serves nor stores a cached body (a shared cache must not hand one user's answer to another);
+   * `'cache'` caches them like any other request, so `key` must then name the user.
+   * @default 'bypass'
+   */
+  authenticated?: 'bypass' | 'cache';
   /** How long a cached body is fresh, in milliseconds (`0`: cache only as a stale backup). */
   ttlMs: number;
   /**
@@ -54,14 +63,18 @@ export interface CachedRouteOptions {
 export const CACHED_ROUTE_DEFAULTS = {
   staleTtlMs: 0,
   timeoutMs: 0,
+  authenticated: 'bypass',
   now: (): number => Date.now(),
 } as const;
+
+const AUTHENTICATED_MODES = ['bypass', 'cache'] as const;
 
 /** {@link CachedRouteOptions} validated, copied and with every default applied. */
 export interface ResolvedCachedRouteOptions {
   name: string;
   cache: CacheTier;
   key: (req: Request) => string;
+  authenticated: 'bypass' | 'cache';
   ttlMs: number;
   staleTtlMs: number;
   stub: ((req: Request) => unknown) | undefined;
@@ -81,6 +94,10 @@ export function resolveCachedRouteOptions(opts: CachedRouteOptions): ResolvedCac
     name: assertNonEmptyString('name', o.name),
     cache: o.cache,
     key: assertFunction<(req: Request) => string>('key', o.key),
+    authenticated:
+      o.authenticated === undefined
+        ? CACHED_ROUTE_DEFAULTS.authenticated
+        : assertOneOf('authenticated', o.authenticated, AUTHENTICATED_MODES),
     ttlMs: assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true }),
     staleTtlMs: optionalNumber('staleTtlMs', o.staleTtlMs, CACHED_ROUTE_DEFAULTS.staleTtlMs, {
       min: 0,

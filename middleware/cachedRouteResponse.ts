@@ -1,17 +1,28 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { CacheEntry } from '../src/cache/CacheTier';
 import { TimeoutError } from '../src/errors/TimeoutError';
 import type { ChainHealth } from '../src/fallback/ChainHealth';
 import {
   answerJson,
+  BYPASS_STATUS,
   cacheableBody,
+  clearBodyHeaders,
   endOf,
   originStatus,
   rescueStatus,
   SOURCE_HEADER,
-  type CachedBody,
 } from './cachedRouteHeaders';
 import type { ResolvedCachedRouteOptions } from './cachedRouteOptions';
+import { HeaderWatch } from './cachedRouteHeaderWatch';
+import {
+  replayableHeaders,
+  restoreHeaders,
+  storableVary,
+  variantKey,
+  type CachedBody,
+  type VaryRecord,
+} from './cachedRouteStorage';
 
 /** What every request of one {@link cachedRoute} shares. */
 export interface RouteContext {
@@ -24,9 +35,11 @@ export interface RouteContext {
 type Method = (...args: unknown[]) => unknown;
 
 /**
- * One request that missed the fresh cache and runs the route. The response's `end` (the choke point
- * of `res.json`, `res.send` and Express's final error handler) is wrapped so that:
- * - a 2xx JSON answer is stored (fire and forget) and tagged `origin`;
+ * One request that missed the fresh cache (or bypasses it: `key` undefined) and runs the route. The
+ * response's `end` (the choke point of `res.json`, `res.send` and Express's final error handler) is
+ * wrapped so that:
+ * - a 2xx JSON answer is tagged `origin` and stored (fire and forget) once its headers are final —
+ *   after every `on-headers` hook ran at `writeHead` — unless they forbid a shared cache to;
  * - a 5xx answer — from the route, or from the error handler after the route threw — is replaced by
  *   the stale body or the stub when there is one, else passes through unchanged;
  * - a route slower than `timeoutMs` gets the same rescue, or a `TimeoutError` passed to `next`;
@@ -37,17 +50,20 @@ export class OriginRun {
   private timer: NodeJS.Timeout | undefined;
   private readonly end: Method;
   private readonly params: Request['params'];
+  /** The response's headers when the route started: earlier middleware's, not the route's. */
+  private readonly before: OutgoingHttpHeaders;
 
   constructor(
     private readonly ctx: RouteContext,
     private readonly req: Request,
     private readonly res: Response,
     private readonly next: NextFunction,
-    private readonly key: string,
+    private readonly key: string | undefined,
     private readonly stale: CacheEntry<CachedBody> | undefined,
   ) {
     this.end = endOf(res);
     this.params = req.params;
+    this.before = res.getHeaders();
   }
 
   /** Wraps the response and hands over to the route. */
@@ -78,8 +94,18 @@ export class OriginRun {
     const status = this.res.statusCode;
     if (!this.res.headersSent && status >= 500 && this.rescue(status, args)) return this.res;
     this.state = 'passed';
-    if (!this.res.headersSent) this.tagOrigin(status, args);
-    return this.end.apply(this.res, args);
+    if (this.res.headersSent) return this.end.apply(this.res, args);
+    const body = this.tagOrigin(status, args);
+    if (body === undefined) return this.end.apply(this.res, args);
+    const watch = new HeaderWatch(this.res, (stored) => originStatus(this.stale !== undefined, stored));
+    let result: unknown;
+    try {
+      result = this.end.apply(this.res, args);
+    } finally {
+      watch.stop();
+    }
+    this.store(status, body);
+    return result;
   }
 
   private onTimeout(): void {
@@ -93,25 +119,54 @@ export class OriginRun {
     this.next(err);
   }
 
-  /** Counts, logs and stores what the route answered; sets our headers on it. */
-  private tagOrigin(status: number, args: unknown[]): void {
-    const { health, o, retainMs } = this.ctx;
+  /**
+   * Counts and logs what the route answered and sets our headers on it; returns its JSON text when
+   * it is a candidate for the cache (its headers are judged once final, in {@link store}).
+   */
+  private tagOrigin(status: number, args: unknown[]): string | undefined {
+    const { health, retainMs } = this.ctx;
     if (status >= 500) this.failed(new Error(`route answered ${status}`));
     else {
       health.count.source.inc();
       health.answered('source', [], 0);
     }
-    const body = retainMs > 0 ? cacheableBody(this.res, args[0], args[1]) : undefined;
-    if (body !== undefined) {
-      const entry: CacheEntry<CachedBody> = { value: { status, body }, storedAt: o.now(), ttlMs: o.ttlMs };
-      try {
-        o.cache.set(this.key, entry, retainMs).catch((err: unknown) => health.writeBackFailed(err));
-      } catch (err) {
-        health.writeBackFailed(err);
-      }
-    }
     this.res.setHeader(SOURCE_HEADER, 'origin');
-    this.res.setHeader('Cache-Status', originStatus(this.stale !== undefined, body !== undefined));
+    if (this.key === undefined) {
+      this.res.setHeader('Cache-Status', BYPASS_STATUS);
+      return undefined;
+    }
+    const body = retainMs > 0 ? cacheableBody(this.res, args[0], args[1]) : undefined;
+    const stored = body !== undefined && storableVary(this.res) !== undefined;
+    this.res.setHeader('Cache-Status', originStatus(this.stale !== undefined, stored));
+    return body;
+  }
+
+  /**
+   * Stores the answer the route sent, judged on its final headers: one entry under the key, or —
+   * when it varies — the header names under the key and the body under the variant's own key.
+   */
+  private store(status: number, body: string): void {
+    const vary = storableVary(this.res);
+    const key = this.key;
+    if (vary === undefined || key === undefined) return;
+    const { o } = this.ctx;
+    const storedAt = o.now();
+    const headers = replayableHeaders(this.res, this.before);
+    const entry: CacheEntry<CachedBody> = { value: { status, body, headers }, storedAt, ttlMs: o.ttlMs };
+    if (vary.length === 0) return this.write(key, entry);
+    const record: CacheEntry<VaryRecord> = { value: { vary }, storedAt, ttlMs: o.ttlMs };
+    this.write(key, record);
+    this.write(variantKey(key, vary, this.req), entry);
+  }
+
+  /** Fire and forget: the answer never waits for the cache, and a failed write is only logged. */
+  private write(key: string, entry: CacheEntry): void {
+    const { o, health, retainMs } = this.ctx;
+    try {
+      o.cache.set(key, entry, retainMs).catch((err: unknown) => health.writeBackFailed(err));
+    } catch (err) {
+      health.writeBackFailed(err);
+    }
   }
 
   /**
@@ -130,6 +185,8 @@ export class OriginRun {
         health.count.stale.inc();
         health.answered('stale', [cause]);
         const status = rescueStatus('stale', failure, ageMs - stale.ttlMs);
+        restoreHeaders(this.res, this.before);
+        clearBodyHeaders(this.res);
         answerJson(this.res, this.end, stale.value, 'stale', status, ageMs);
         return true;
       }
@@ -169,6 +226,10 @@ export class OriginRun {
       return this.stubFailed(new TypeError('stub returned no JSON body'), failure, failedArgs);
     this.ctx.health.count.stub.inc();
     this.ctx.health.answered('stub', [cause]);
+    if (!this.res.headersSent) {
+      restoreHeaders(this.res, this.before);
+      clearBodyHeaders(this.res);
+    }
     answerJson(this.res, this.end, { status: 200, body: text }, 'stub', rescueStatus('stub', failure));
   }
 

@@ -40,7 +40,10 @@ export const ADMIN_TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
  * `PUT /flags/:key` with JSON `{ enabled: boolean, description?: string }` (≤ 4 KB; other fields
  * are rejected). Every call needs `Authorization: Bearer <token>` (compared in constant time):
  * none → 401, wrong → 403. A bad key, header or body → 400, a body over 4 KB → 413, an unknown
- * flag → 404, the store unreachable → 503: always JSON `{ error, message }`, and nothing changes.
+ * flag → 404, the store unreachable or its client not ready → 503: always JSON `{ error, message }`,
+ * and nothing changes. A write sent but not answered in time (a frozen Redis) → 504
+ * `{ error: 'outcome_unknown' }`: it may still land; the attempt is logged as unknown and
+ * `FeatureFlags` logs the real outcome once Redis answers.
  * The actor is the `X-Statuskit-Actor` header, else `'admin-api'`; each change is logged.
  *
  * @example
@@ -129,6 +132,15 @@ function putFlag(flags: FeatureFlags, logger: Logger): RequestHandler {
       );
       res.json(flagView(flags, key) ?? { ...flag, source: 'store' });
     } catch (err) {
+      if (isStatuskitError(err, 'ERR_STATUSKIT_OUTCOME_UNKNOWN')) {
+        const from = before ? before.enabled : null;
+        logger.warn(
+          { key, actor, from, intended: body.enabled, outcome: 'unknown', ip: req.ip, err: toSafeError(err) },
+          'flag change through the admin API: outcome unknown',
+        );
+        const message = `${redact(err.message)}; read the flag again once Redis answers`;
+        return sendError(res, 504, 'outcome_unknown', message);
+      }
       logger.warn({ key, actor, err: toSafeError(err) }, 'flag change through the admin API failed');
       if (isStatuskitError(err, 'ERR_STATUSKIT_CONFIG'))
         return sendError(res, 400, 'bad_request', redact(err.message));

@@ -1,5 +1,5 @@
 import type { CheckResult, CheckResultSet } from '../src/dependencies/CheckResult';
-import { redact, type SafeError } from '../src/redaction/redact';
+import { redact, redactSafeError } from '../src/redaction/redact';
 import { CheckStatus } from '../src/status/CheckStatus';
 
 /** `dcStatus` of the load balancer's body: `'FAILOVER'` exactly when the answer is not 2xx. */
@@ -57,12 +57,6 @@ export function buildSummary(set: CheckResultSet, ctx: SummaryContext): HealthSu
   };
 }
 
-function redactError(err: SafeError, depth = 0): SafeError {
-  const out: SafeError = { name: redact(String(err.name)), message: redact(String(err.message)) };
-  if (err.cause !== undefined && depth < 3) out.cause = redactError(err.cause, depth + 1);
-  return out;
-}
-
 /**
  * One result as every view shows it. Every text field goes through `redact` again: a check's own
  * `message` may carry a connection string, and no view may show its credentials.
@@ -83,7 +77,7 @@ export function viewResult(r: CheckResult): ResultView {
   if (r.documentationUrl !== undefined) v.documentationUrl = redact(r.documentationUrl);
   if (r.observedValue !== undefined) v.observedValue = r.observedValue;
   if (r.observedUnit !== undefined) v.observedUnit = redact(r.observedUnit);
-  if (r.error !== undefined) v.error = redactError(r.error);
+  if (r.error !== undefined) v.error = redactSafeError(r.error);
   return v;
 }
 

@@ -8,7 +8,10 @@ export const HEALTH_JSON_TYPE = 'application/health+json';
 /** The draft's status values. */
 export type HealthJsonStatus = 'pass' | 'warn' | 'fail';
 
-/** One entry of the draft's `checks` map, plus statuskit's `condition` and `urgency`. */
+/**
+ * One entry of the draft's `checks` map, plus statuskit's `condition` and `urgency`. The public
+ * document carries only the statuses; `output` and the observed value are in the full document.
+ */
 export interface HealthJsonCheck {
   /** The dependency's id. */
   componentId: string;
@@ -18,11 +21,11 @@ export interface HealthJsonCheck {
   status: HealthJsonStatus;
   /** ISO 8601 start time of the run. */
   time: string;
-  /** The result's message. */
-  output: string;
-  /** The check's measured value, when it reports one. */
+  /** The check's message (redacted); full document only. */
+  output?: string;
+  /** The check's measured value, when it reports one; full document only. */
   observedValue?: number;
-  /** Unit of `observedValue`. */
+  /** Unit of `observedValue`; full document only. */
   observedUnit?: string;
   /** The dependency's own status. */
   condition: CheckStatus;
@@ -54,7 +57,19 @@ export function healthJsonStatus(status: CheckStatus): HealthJsonStatus {
   return STATUS_MAP[status];
 }
 
-function checkEntry(r: CheckResult): HealthJsonCheck {
+/** Statuses only: what anyone who can reach `/healthcheck` may learn. */
+function publicEntry(r: CheckResult): HealthJsonCheck {
+  return {
+    componentId: r.id,
+    componentType: redact(String(r.type)),
+    status: STATUS_MAP[r.status],
+    time: new Date(r.timestamp).toISOString(),
+    condition: r.status,
+    urgency: r.urgency,
+  };
+}
+
+function fullEntry(r: CheckResult): HealthJsonCheck {
   const entry: HealthJsonCheck = {
     componentId: r.id,
     componentType: redact(String(r.type)),
@@ -69,10 +84,20 @@ function checkEntry(r: CheckResult): HealthJsonCheck {
   return entry;
 }
 
-/** The draft-06 document for `set`; draining reports `fail` with output `'draining'`. */
-export function buildHealthJson(set: CheckResultSet, appName: string, draining: boolean): HealthJsonDocument {
+/**
+ * The draft-06 document for `set`; draining reports `fail` with output `'draining'`. With `full`
+ * false (the public document) each check carries only `componentId`, `componentType`, `status`,
+ * `time`, `condition` and `urgency`.
+ */
+export function buildHealthJson(
+  set: CheckResultSet,
+  appName: string,
+  draining: boolean,
+  full = true,
+): HealthJsonDocument {
+  const entry = full ? fullEntry : publicEntry;
   const checks: Record<string, HealthJsonCheck[]> = {};
-  for (const r of set.results) checks[`${r.id}:status`] = [checkEntry(r)];
+  for (const r of set.results) checks[`${r.id}:status`] = [entry(r)];
   const doc: HealthJsonDocument = {
     status: draining ? 'fail' : STATUS_MAP[set.systemStatus],
     serviceId: appName,

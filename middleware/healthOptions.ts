@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { ConfigError } from '../src/errors/ConfigError';
 import type { CheckStatus } from '../src/status/CheckStatus';
 import {
+  assertBoolean,
   assertFunction,
   assertNonEmptyString,
   assertNumber,
@@ -40,6 +41,12 @@ export interface HealthRoutesOptions {
   hostname?: string;
   /** Seconds between reloads of the HTML status page. @default 5 */
   refreshSeconds?: number;
+  /**
+   * Serve the full `application/health+json` document (each check's `output` and observed value)
+   * to every client. Without it, a client that may not see the private views gets statuses only.
+   * @default false
+   */
+  publicDetails?: boolean;
 }
 
 /** Defaults of {@link HealthRoutesOptions}. */
@@ -48,6 +55,7 @@ export const HEALTH_ROUTES_DEFAULTS = Object.freeze({
   privateAccess: isLoopbackRequest,
   appName: 'app',
   refreshSeconds: 5,
+  publicDetails: false,
 });
 
 /** {@link HealthRoutesOptions} after validation and defaulting. */
@@ -58,6 +66,7 @@ export interface ResolvedHealthOptions {
   appName: string;
   hostname: string;
   refreshSeconds: number;
+  publicDetails: boolean;
 }
 
 const STATES: readonly HealthState[] = ['OK', 'MINOR', 'MAJOR', 'OUTAGE', 'DRAINING'];
@@ -98,5 +107,7 @@ export function resolveHealthOptions(opts: unknown, managerAppName: unknown): Re
       min: 1,
       max: 3600,
     }),
+    publicDetails:
+      o.publicDetails === undefined ? D.publicDetails : assertBoolean('publicDetails', o.publicDetails),
   };
 }

@@ -4,7 +4,7 @@ import { DEPENDENCY_ID_PATTERN } from '../src/dependencies/Dependency';
 import { HealthAnswers, JSON_TYPE, prepare, type PreparedAnswer } from './HealthAnswers';
 import { resolveHealthOptions, type HealthRoutesOptions } from './healthOptions';
 import type { HealthSource } from './managerView';
-import { privateGuard } from './privateAccess';
+import { privateAccessRule, privateGuard } from './privateAccess';
 import { LIVE, readinessAnswer } from './probeAnswers';
 import { sendHtml, sendPrepared, wantsHealthJson, wantsHtml } from './respond';
 
@@ -44,7 +44,8 @@ function assertManager(manager: unknown): asserts manager is HealthSource {
  * - `/healthcheck` — the load balancer's: 200 for OK, MINOR, MAJOR; 503 for OUTAGE or draining;
  *   `application/health+json` (IETF draft-06) on `Accept`.
  * - `/healthcheck/details` — the detailed report, or the HTML status page for a browser (private).
- * - `/healthcheck/live` — the same after a fresh `evaluate()` (private).
+ * - `/healthcheck/live` — the same after running every check now, background ones included
+ *   (`manager.evaluateAll()`; runs in flight are shared, each bounded by its timeout) (private).
  * - `/healthcheck/:id` — one dependency's result; 503 when OUTAGE; 404 unknown (private).
  * - `/livez` — 200 `ok` while the process serves. `/readyz` — 503 before the first round of checks
  *   finished, while draining and on OUTAGE.
@@ -60,11 +61,18 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   const o = resolveHealthOptions(opts, manager.appName);
   const answers = new HealthAnswers(manager, o);
   const guard = privateGuard(o.token, o.privateAccess);
+  const maySeePrivate = privateAccessRule(o.token, o.privateAccess);
   const router = Router();
 
   router.get('/healthcheck', function statuskitHealthcheck(req: Request, res: Response) {
-    res.setHeader('Vary', 'Accept');
-    sendPrepared(res, wantsHealthJson(req) ? answers.healthJson() : answers.summary());
+    if (!wantsHealthJson(req)) {
+      res.setHeader('Vary', 'Accept');
+      sendPrepared(res, answers.summary());
+      return;
+    }
+    // The document's details depend on who asks (loopback, token), not only on Accept.
+    res.setHeader('Vary', 'Accept, Authorization');
+    sendPrepared(res, answers.healthJson(o.publicDetails || maySeePrivate(req)));
   });
 
   router.get('/healthcheck/details', function statuskitHealthDetails(req: Request, res: Response) {
@@ -82,7 +90,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
     if (!guard(req, res)) return;
     let answer: PreparedAnswer;
     try {
-      const set = await manager.evaluate();
+      const set = await (manager.evaluateAll ? manager.evaluateAll() : manager.evaluate());
       if (wantsHtml(req)) {
         const page = answers.pageOf(set, manager.draining);
         sendHtml(res, page.statusCode, page.render(Date.now()));

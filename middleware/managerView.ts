@@ -49,6 +49,8 @@ export interface HealthSource extends StatusSource, ManagerEvents {
   snapshot(): CheckResultSet;
   /** A fresh evaluation: live dependencies run now, background ones answer their latest result. */
   evaluate(): Promise<CheckResultSet>;
+  /** Every dependency run now, background ones included (what `/healthcheck/live` answers). */
+  evaluateAll?(): Promise<CheckResultSet>;
   /** Whether a dependency with this id is registered (to tell "no result yet" from "unknown"). */
   has?(id: string): boolean;
 }

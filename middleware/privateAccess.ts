@@ -36,16 +36,31 @@ function refuse(res: Response, status: number, body: Buffer, challenge: boolean)
 }
 
 /**
- * Builds the guard of the private views: `allow(req)` (loopback by default) or a bearer token equal
- * to `token` (constant-time) passes; otherwise 401 with a `WWW-Authenticate` challenge when a token
- * is configured, else 404 so the view's existence is not revealed.
+ * The rule of the private views, without answering: `allow(req)` (loopback by default) or a bearer
+ * token equal to `token` (constant-time). Views that have a public variant ask it to pick one.
+ */
+export function privateAccessRule(
+  token: string | undefined,
+  allow: (req: Request) => boolean,
+): (req: Request) => boolean {
+  return function statuskitMaySeePrivate(req) {
+    if (allow(req)) return true;
+    if (token === undefined) return false;
+    const given = bearerToken(req.headers.authorization);
+    return given !== undefined && safeEqual(given, token);
+  };
+}
+
+/**
+ * Builds the guard of the private views: {@link privateAccessRule} passes; otherwise 401 with a
+ * `WWW-Authenticate` challenge when a token is configured, else 404 so the view's existence is not
+ * revealed.
  */
 export function privateGuard(token: string | undefined, allow: (req: Request) => boolean): PrivateGuard {
+  const maySee = privateAccessRule(token, allow);
   return function statuskitPrivateGuard(req, res) {
-    if (allow(req)) return true;
+    if (maySee(req)) return true;
     if (token !== undefined) {
-      const given = bearerToken(req.headers.authorization);
-      if (given !== undefined && safeEqual(given, token)) return true;
       refuse(res, 401, UNAUTHORIZED, true);
       return false;
     }

@@ -15,7 +15,7 @@ export interface ShortCircuitOptions {
   /**
    * Requests that always pass: a list of paths (each also covers the paths beneath it and a
    * trailing slash, compared case-insensitively like Express's routing) or a predicate.
-   * @default defaultShortCircuitExclude (the health routes and /metrics)
+   * @default defaultShortCircuitExclude (the health routes and /metrics, at any mount path)
    */
   exclude?: readonly string[] | ((req: Request) => boolean);
   /** Pass every request through (an operational kill switch). @default false */
@@ -31,11 +31,18 @@ export const SHORT_CIRCUIT_DEFAULTS = Object.freeze({
   failOpen: false,
 });
 
-const HEALTH_AND_METRICS = /^\/(?:healthcheck(?:\/.*)?|livez\/?|readyz\/?|metrics\/?)$/i;
+/**
+ * A path that ends in a health route or `/metrics`, behind any mount prefix: `/livez`,
+ * `/ops/livez/`, `/ops/healthcheck/details`. `/healthcheck` covers one segment beneath it (its
+ * views and per-id results) and no more, so `/api/healthcheck/x/orders` is not mistaken for a probe.
+ */
+const HEALTH_AND_METRICS = /\/(?:healthcheck(?:\/[^/]+)?|livez|readyz|startupz|metrics)\/?$/i;
 
 /**
- * The default `exclude` of {@link shortCircuit}: the health routes (`/healthcheck` and beneath,
- * `/livez`, `/readyz`) and `/metrics`, so probes and scrapes still see the truth during an outage.
+ * The default `exclude` of {@link shortCircuit}: the health routes (`/healthcheck` and its views,
+ * `/livez`, `/readyz`, `/startupz`) and `/metrics` wherever they are mounted (a path that ends in
+ * one of them, e.g. `/ops/livez`), so probes and scrapes still see the truth during an outage and
+ * liveness never fails because a dependency is down. Only consulted while the system is in OUTAGE.
  * Exported so a custom predicate can extend it.
  *
  * @example

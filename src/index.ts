@@ -28,14 +28,16 @@ export { DuplicateDependencyError } from './errors/DuplicateDependencyError';
 export { UnknownDependencyError } from './errors/UnknownDependencyError';
 export { FallbackExhaustedError } from './errors/FallbackExhaustedError';
 export { RetryExhaustedError } from './errors/RetryExhaustedError';
+export type { RetryAfterRefusal } from './errors/RetryExhaustedError';
 export { BudgetExhaustedError } from './errors/BudgetExhaustedError';
 export { TimeoutError } from './errors/TimeoutError';
 export { RedisUnavailableError } from './errors/RedisUnavailableError';
+export { OutcomeUnknownError } from './errors/OutcomeUnknownError';
 
 // Validation, redaction, metrics
 export { assertNumber } from './validation/assert';
 export type { NumberRule } from './validation/assert';
-export { redact, toSafeError } from './redaction/redact';
+export { redact, redactSafeError, toSafeError } from './redaction/redact';
 export type { SafeError } from './redaction/redact';
 export { METRICS } from './metrics/names';
 export type { RedisClient } from './redis/RedisLike';

@@ -84,3 +84,20 @@ export function pairedDeltas(a: readonly number[], b: readonly number[]): number
   if (a.length !== b.length) throw new RangeError(`series differ in length: ${a.length} vs ${b.length}`);
   return a.map((v, i) => v - b[i]);
 }
+
+/** A copy of `list` in a random order drawn from `seed` (mulberry32 + Fisher–Yates). */
+export function shuffled<T>(list: readonly T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const random = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

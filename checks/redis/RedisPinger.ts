@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { TimeoutError } from '../../src/errors/TimeoutError';
+import { readiness, waitForFirstReady } from '../../src/redis/clientReadiness';
 import { withTimeout } from '../../src/timing/withTimeout';
 import { describeNetError } from '../shared/describeNetError';
 import { roundMs } from '../shared/checkOptions';
@@ -36,10 +37,21 @@ export class RedisPinger {
     try {
       // A Cluster connects to its nodes lazily; a bounded connect is not the offline queue.
       if (node.status === 'wait') await withTimeout(() => node.connect(), this.timeoutMs, stage, signal);
-      if (node.status !== 'ready')
-        return { ok: false, reason: `is ${describeRedisState(node)}; PING not sent` };
+      // A client never ready yet (its first connect in progress) is waited for, within the bound;
+      // one that was ready and lost its connection is reported at once.
+      // The wait stops well before the check's own timeout, so the outcome can say why.
+      const waitMs = Math.max(1, Math.floor(this.timeoutMs / 2));
+      const starting = node.status !== 'ready' && readiness(node) === 'starting';
+      if (starting) await waitForFirstReady(node, waitMs, signal);
+      if (node.status !== 'ready') {
+        if (starting && signal.aborted)
+          return { ok: false, reason: describeFailure(null, stage, node, signal) };
+        const waited = starting ? ` after waiting ${waitMs} ms for its first connection` : '';
+        return { ok: false, reason: `is ${describeRedisState(node)}${waited}; PING not sent` };
+      }
       stage = 'PING';
-      await withTimeout(() => this.send(node), this.timeoutMs, stage, signal);
+      const leftMs = Math.max(1, this.timeoutMs - (performance.now() - started));
+      await withTimeout(() => this.send(node), Math.round(leftMs), stage, signal);
       return { ok: true, latencyMs: roundMs(performance.now() - started) };
     } catch (err) {
       return { ok: false, reason: describeFailure(err, stage, node, signal) };

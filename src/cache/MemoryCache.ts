@@ -1,10 +1,18 @@
+import { LRUCache } from 'lru-cache';
 import { assertFunction, assertOptions, optionalNumber } from '../validation/assert';
 import type { CacheEntry, CacheTier } from './CacheTier';
+
+/**
+ * The largest `maxEntries`: a V8 `Map` holds at most 2^24 entries, and the LRU index is allocated
+ * for `maxEntries` up front, so a larger bound could only fail later (or exhaust memory at once).
+ */
+const MAX_ENTRIES = 2 ** 24;
 
 /** Options of {@link MemoryCache}. */
 export interface MemoryCacheOptions {
   /**
-   * How many entries to keep; storing one more evicts the least recently used.
+   * How many entries to keep (1 to 16,777,216); storing one more evicts the least recently used.
+   * The recency index is allocated for this many entries at construction (about 20–30 bytes each).
    * @default 10000
    */
   maxEntries?: number;
@@ -32,9 +40,11 @@ const DONE: Promise<void> = Promise.resolve();
  * An in-process {@link CacheTier}: a bounded LRU with a per-entry time to live, the embedded default
  * when no Redis is shared between instances.
  *
- * Built on a `Map`, whose insertion order is the recency order: a hit moves the key to the end, an
- * insert beyond `maxEntries` evicts the first key. Every operation is O(1) and no timer runs: an
- * expired entry is dropped when it is next read, or pushed out by newer ones.
+ * Built on lru-cache, whose doubly linked recency list over preallocated typed arrays keeps every
+ * operation O(1) at any fill: a hit makes the key the most recently used, an insert beyond
+ * `maxEntries` evicts the least recently used. Expiry is this class's own (a deadline per entry,
+ * read from `now`), so no timer runs: an expired entry is dropped when it is next read, or pushed
+ * out by newer ones.
  *
  * Values are stored by reference (no copy, no serialisation): do not mutate what you store or read.
  *
@@ -47,14 +57,16 @@ export class MemoryCache implements CacheTier {
   /** The resolved `maxEntries`. */
   readonly maxEntries: number;
   private readonly now: () => number;
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots: LRUCache<string, Slot>;
 
   constructor(opts?: MemoryCacheOptions) {
     const o = assertOptions<MemoryCacheOptions>('MemoryCache options', opts);
     this.maxEntries = optionalNumber('maxEntries', o.maxEntries, MEMORY_CACHE_DEFAULTS.maxEntries, {
       min: 1,
+      max: MAX_ENTRIES,
       integer: true,
     });
+    this.slots = new LRUCache<string, Slot>({ max: this.maxEntries });
     this.now = o.now === undefined ? MEMORY_CACHE_DEFAULTS.now : assertFunction<() => number>('now', o.now);
   }
 
@@ -71,8 +83,6 @@ export class MemoryCache implements CacheTier {
       this.slots.delete(key);
       return undefined;
     }
-    this.slots.delete(key);
-    this.slots.set(key, slot);
     return slot.entry;
   }
 
@@ -83,13 +93,12 @@ export class MemoryCache implements CacheTier {
 
   /** Stores `entry` for `ttlMs` milliseconds (`Infinity`: until evicted; not a positive number: not at all). */
   set(key: string, entry: CacheEntry, ttlMs: number): Promise<void> {
-    this.slots.delete(key);
-    if (!(ttlMs > 0)) return DONE;
-    this.slots.set(key, { entry, expiresAt: this.now() + ttlMs });
-    if (this.slots.size > this.maxEntries) {
-      const oldest = this.slots.keys().next();
-      if (oldest.done !== true) this.slots.delete(oldest.value);
+    if (!(ttlMs > 0)) {
+      this.slots.delete(key);
+      return DONE;
     }
+    // Replacing a key makes it the most recently used; a new key beyond maxEntries evicts the least.
+    this.slots.set(key, { entry, expiresAt: this.now() + ttlMs });
     return DONE;
   }
 

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/ConfigError';
 import { boundedCommand } from '../redis/boundedCommand';
+import { trackClient } from '../redis/clientReadiness';
 import { isRedisClient, type RedisClient } from '../redis/RedisLike';
 import { assertOptions, assertString, optionalNumber } from '../validation/assert';
 import type { CacheEntry, CacheTier } from './CacheTier';
@@ -34,8 +35,9 @@ export const REDIS_CACHE_DEFAULTS = {
  * instance of the service. Entries are JSON (`{ v, s, t }`: value, stored-at, ttl), kept by Redis for
  * the `ttlMs` passed to `set` (a fallback passes `ttlMs + staleTtlMs`, so stale entries survive).
  *
- * Every command goes through `boundedCommand`: nothing waits on ioredis's offline queue, a client
- * that is not ready rejects at once, and a frozen server rejects after `commandTimeoutMs`.
+ * Every command goes through `boundedCommand`: nothing waits on ioredis's offline queue, a
+ * client still making its first connection is waited for within `commandTimeoutMs`, one that was
+ * ready and lost its connection rejects at once, and a frozen server rejects after `commandTimeoutMs`.
  *
  * @example
  * const cache = new RedisCache(new Redis(process.env.REDIS_URL), { commandTimeoutMs: 50 });
@@ -52,6 +54,7 @@ export class RedisCache implements CacheTier {
     if (!isRedisClient(redis)) throw new ConfigError('redis', redis, 'an ioredis Redis or Cluster client');
     const o = assertOptions<RedisCacheOptions>('RedisCache options', opts);
     this.redis = redis;
+    trackClient(redis);
     this.prefix = withHashTag(o.prefix === undefined ? REDIS_CACHE_DEFAULTS.prefix : o.prefix);
     this.commandTimeoutMs = optionalNumber(
       'commandTimeoutMs',

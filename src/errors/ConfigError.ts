@@ -1,3 +1,4 @@
+import { redact } from '../redaction/redact';
 import { StatuskitError } from './StatuskitError';
 
 /**
@@ -23,12 +24,17 @@ export class ConfigError extends StatuskitError {
   }
 }
 
-/** A short, safe rendering of a value for an error message. */
+/**
+ * A short, safe rendering of a value for an error message: a string is redacted first (a rejected
+ * connection string or header must not carry its credentials into a log), then cut.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string') {
+    const safe = redact(value);
+    return JSON.stringify(safe.length > 80 ? `${safe.slice(0, 77)}...` : safe);
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
   if (typeof value === 'function') return 'a function';

@@ -40,7 +40,10 @@ export interface FallbackResult<T> {
 export interface FallbackOptions<T, A extends unknown[]> {
   /** Names the chain in metrics (`statuskit_fallback_total{name}`), logs and errors. */
   name: string;
-  /** The cache key of a call, from its arguments; keep it cheap, it runs on every call. */
+  /**
+   * The cache key of a call, from its arguments; keep it cheap, it runs on every call. The entry
+   * lives under `<name>:<key>` in the tier, so chains and routes sharing a tier never collide.
+   */
   key: (...args: A) => string;
   /** Cache tier read first and written back to; none: every call goes to the sources. */
   cache?: CacheTier;

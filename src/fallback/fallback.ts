@@ -26,10 +26,16 @@ export class Fallback<T, A extends unknown[]> {
   private readonly health: ChainHealth;
   private readonly flights = new Map<string, Flight<T>>();
   private readonly retainMs: number;
+  /**
+   * `<name>:`, the start of every key this chain reads and writes: two components sharing a tier
+   * (a fallback and a `cachedRoute` with the same key function) never read each other's entries.
+   */
+  private readonly namespace: string;
 
   constructor(opts: FallbackOptions<T, A>) {
     this.o = resolveFallbackOptions(opts);
     this.name = this.o.name;
+    this.namespace = `${this.name}:`;
     this.retainMs = this.o.ttlMs + this.o.staleTtlMs;
     this.health = new ChainHealth(this.name, this.o.logger, this.o.registry);
   }
@@ -42,7 +48,7 @@ export class Fallback<T, A extends unknown[]> {
   get(...args: A): Promise<FallbackResult<T>> {
     let key: string;
     try {
-      key = this.o.key(...args);
+      key = this.namespace + this.o.key(...args);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -60,7 +66,7 @@ export class Fallback<T, A extends unknown[]> {
   invalidate(...args: A): Promise<void> {
     let key: string;
     try {
-      key = this.o.key(...args);
+      key = this.namespace + this.o.key(...args);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Gauge } from 'prom-client';
 import { gauge } from '../metrics/registry';
 import { METRICS } from '../metrics/names';
+import { isStatuskitError } from '../errors/StatuskitError';
 import { toSafeError } from '../redaction/redact';
 import { withTimeout } from '../timing/withTimeout';
 import { assertFlagKey, type Flag } from './Flag';
@@ -13,6 +14,7 @@ import {
   type FeatureFlagsOptions,
   type ResolvedFeatureFlagsOptions,
 } from './FeatureFlagsOptions';
+import { UnknownOutcomes } from './UnknownOutcomes';
 import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './setFlagOptions';
 
 /**
@@ -38,6 +40,7 @@ export class FeatureFlags extends EventEmitter {
   private readonly snapshot: FlagSnapshot;
   private readonly metric: Gauge | undefined;
   private readonly pending = new Set<PendingSet>();
+  private readonly unknown: UnknownOutcomes;
   private running = false;
   private starting: Promise<void> | undefined;
   private unsubscribe: FlagUnsubscribe | undefined;
@@ -54,6 +57,7 @@ export class FeatureFlags extends EventEmitter {
       Object.assign(Object.create(null) as object, Object.fromEntries(this.opts.defaults)),
     );
     this.snapshot = new FlagSnapshot(this.opts.defaults);
+    this.unknown = new UnknownOutcomes(this.opts.logger);
     this.metric = this.opts.registry ? gauge(this.opts.registry, METRICS.flagEnabled) : undefined;
     for (const [key, value] of this.opts.defaults) this.metric?.set({ flag: key }, value ? 1 : 0);
   }
@@ -115,8 +119,10 @@ export class FeatureFlags extends EventEmitter {
 
   /**
    * Stores a flag for every instance and applies it here at once. Rejects with `ConfigError` for a
-   * bad key or option, or with the store's error (`RedisUnavailableError`, `TimeoutError`) when it
-   * is unavailable; then nothing changes here.
+   * bad key or option, or with `RedisUnavailableError` when the store is unavailable (nothing was
+   * sent; nothing changes). Rejects with `OutcomeUnknownError` when the write was sent but not
+   * answered in time: it may still land. Nothing changes here until the store answers again; then
+   * the snapshot shows the real value and one `flag outcome reconciled` line logs it.
    */
   async set(key: string, enabled: boolean, opts?: SetFlagOptions): Promise<Flag> {
     const write = { ...resolveSetFlag(key, enabled, opts), at: this.opts.now() };
@@ -127,6 +133,15 @@ export class FeatureFlags extends EventEmitter {
       // Our own notice already came back: the snapshot holds this write or a later one.
       if (!pending.seen) this.apply(flag, 'local');
       return flag;
+    } catch (err) {
+      if (isStatuskitError(err, 'ERR_STATUSKIT_OUTCOME_UNKNOWN')) {
+        this.unknown.add(write.key, write.enabled, write.actor);
+        this.opts.logger.warn(
+          { key: write.key, actor: write.actor, intended: write.enabled, err: toSafeError(err) },
+          'flag change outcome unknown; the next answer from the store will tell',
+        );
+      }
+      throw err;
     } finally {
       this.pending.delete(pending);
     }
@@ -145,12 +160,16 @@ export class FeatureFlags extends EventEmitter {
   }
 
   private async startUp(): Promise<void> {
-    try {
-      this.unsubscribe = await this.opts.store.subscribe(this.onNotice);
-    } catch (err) {
-      this.opts.logger.warn({ err: toSafeError(err) }, 'flag change notices unavailable; polling only');
-    }
-    await this.refresh();
+    // Subscribing and the first load run side by side, so start() takes at most one store timeout
+    // on a Redis that never answers. A notice missed in between is not lost: a store sends a
+    // `resync` once its subscription is established, and that reloads.
+    const subscribed = this.opts.store.subscribe(this.onNotice).then(
+      (unsubscribe) => void (this.unsubscribe = unsubscribe),
+      (err: unknown) => {
+        this.opts.logger.warn({ err: toSafeError(err) }, 'flag change notices unavailable; polling only');
+      },
+    );
+    await Promise.all([subscribed, this.refresh()]);
     this.schedule();
   }
 
@@ -166,6 +185,7 @@ export class FeatureFlags extends EventEmitter {
   private async reload(): Promise<boolean> {
     const overlay: Flag[] = [];
     this.overlay = overlay;
+    const reload = this.unknown.reloadStarted();
     let flags: Flag[];
     try {
       flags = await withTimeout(() => this.opts.store.load(), LOAD_GUARD_MS, 'flag store load');
@@ -179,6 +199,7 @@ export class FeatureFlags extends EventEmitter {
     const merged = new Map(flags.map((f) => [f.key, f]));
     for (const f of overlay) merged.set(f.key, f);
     this.publish(this.snapshot.replaceAll(merged.values(), 'refresh'));
+    if (this.unknown.size > 0) this.unknown.reloaded(reload, (k) => this.snapshot.get(k)?.enabled ?? null);
     this.markSynced();
     return true;
   }
@@ -198,6 +219,7 @@ export class FeatureFlags extends EventEmitter {
       }
     }
     this.apply(f, origin);
+    if (this.unknown.size > 0) this.unknown.noticed(f.key, f.enabled);
   };
 
   private apply(flag: Flag, origin: FlagChangeOrigin): void {

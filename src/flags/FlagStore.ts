@@ -37,7 +37,8 @@ export type FlagUnsubscribe = () => Promise<void>;
  * `isEnabled`.
  *
  * Implement it to keep flags elsewhere: `load` must be bounded in time and reject when the store is
- * unreachable; `set` must change nothing when it rejects (as far as it can know).
+ * unreachable; `set` must change nothing when it rejects, except with `OutcomeUnknownError` (the
+ * write was sent but not answered in time; it may still land).
  */
 export interface FlagStore {
   /** Every stored flag. Rejects when the store cannot be read. */

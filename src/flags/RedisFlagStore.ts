@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors/ConfigError';
+import { OutcomeUnknownError } from '../errors/OutcomeUnknownError';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
+import { TimeoutError } from '../errors/TimeoutError';
 import { resolveLogger } from '../logging/logger';
 import { boundedCommand } from '../redis/boundedCommand';
+import { trackClient } from '../redis/clientReadiness';
 import { isRedisClient, type RedisClient } from '../redis/RedisLike';
 import { assertOptions, assertString, optionalNumber } from '../validation/assert';
 import { parseFlag, type Flag } from './Flag';
@@ -75,6 +78,7 @@ export class RedisFlagStore implements FlagStore {
       { min: 1, max: 60_000, integer: true },
     );
     this.logger = resolveLogger(o.logger, 'flags-redis');
+    trackClient(redis);
     this.layout = redisFlagLayout(prefix);
     this.subscriber = new RedisFlagSubscriber(redis, this.layout.channel, this.timeoutMs, this.logger);
   }
@@ -93,7 +97,11 @@ export class RedisFlagStore implements FlagStore {
     return flags;
   }
 
-  /** Writes and publishes one flag atomically (one Lua script). Rejects, unchanged, when Redis is unavailable. */
+  /**
+   * Writes and publishes one flag atomically (one Lua script). Rejects with `RedisUnavailableError`,
+   * nothing sent, when Redis is unavailable; with `OutcomeUnknownError` when the script was sent but
+   * not answered within `commandTimeoutMs` (it may still be applied when the server answers).
+   */
   async set(write: FlagWrite): Promise<FlagWriteResult> {
     const json = JSON.stringify({
       key: write.key,
@@ -103,9 +111,19 @@ export class RedisFlagStore implements FlagStore {
       updatedBy: write.actor,
     });
     const keep = write.description === undefined ? '1' : '0';
-    const reply = await boundedCommand(this.redis, this.timeoutMs, `set flag "${write.key}"`, (c) =>
-      c.eval(SET_FLAG_SCRIPT, 1, this.layout.hash, write.key, json, keep, this.layout.channel),
-    );
+    let reply: unknown;
+    try {
+      reply = await boundedCommand(this.redis, this.timeoutMs, `set flag "${write.key}"`, (c) =>
+        c.eval(SET_FLAG_SCRIPT, 1, this.layout.hash, write.key, json, keep, this.layout.channel),
+      );
+    } catch (err) {
+      // A timeout comes only after the script was written to a ready connection: it may still run.
+      if (!(err instanceof TimeoutError)) throw err;
+      throw new OutcomeUnknownError(
+        `set flag "${write.key}" was sent but not answered within ${this.timeoutMs} ms: it may or may not have been applied`,
+        err,
+      );
+    }
     const [oldJson, newJson] = reply as [string | null, string];
     const flag = parseFlag(newJson, write.key);
     if (!flag) throw new RedisUnavailableError(`Redis returned an unreadable flag "${write.key}"`);

@@ -30,9 +30,10 @@ export const FLAG_PROVIDER_DEFAULTS = Object.freeze({ stopOnClose: false });
  * - `STALE`: the flag is stored but the store is unreachable (the latest reload failed), so the
  *   value is the last one seen;
  * - `STATIC`: the store holds no such flag; the value comes from `FeatureFlags`' `defaults`;
- * - `DEFAULT`: nobody knows the flag; the caller's default value is returned;
- * - `ERROR`: `TYPE_MISMATCH` for a string, number or object evaluation (statuskit flags are
- *   boolean), `FLAG_NOT_FOUND` for a key that can never be valid. The caller's default is returned.
+ * - `ERROR`: `FLAG_NOT_FOUND` for a key neither stored nor in `defaults` (or one that can never
+ *   be valid), as the SDK's `InMemoryProvider` answers, so error hooks run; `TYPE_MISMATCH` for a
+ *   string, number or object evaluation (statuskit flags are boolean). The caller's default is
+ *   returned.
  *
  * Events: `PROVIDER_CONFIGURATION_CHANGED` with `flagsChanged` when flags change (batched per
  * tick), `PROVIDER_STALE` when the store becomes unreachable, `PROVIDER_READY` when it is back.
@@ -127,7 +128,15 @@ export class StatuskitFlagProvider implements Provider {
     if (fallback !== undefined) {
       return { value: fallback, variant: fallback ? 'on' : 'off', reason: StandardResolutionReasons.STATIC };
     }
-    return { value: defaultValue, reason: StandardResolutionReasons.DEFAULT };
+    // The SDK's own InMemoryProvider signals an unknown key the same way (it throws
+    // FlagNotFoundError; the client turns both into these details), so error hooks and telemetry
+    // see a misspelt flag instead of a silent default.
+    return {
+      value: defaultValue,
+      reason: StandardResolutionReasons.ERROR,
+      errorCode: ErrorCode.FLAG_NOT_FOUND,
+      errorMessage: `no flag "${key}" is stored or has a default`,
+    };
   }
 
   private readonly onChange = (change: FlagChange): void => {

@@ -149,6 +149,17 @@ export class DependencyManager extends ManagerEmitter {
     return withDuration(this.snapshot(), Math.round((performance.now() - t0) * 100) / 100);
   }
 
+  /**
+   * Every dependency run now, background ones included, in parallel (sharing runs in flight), each
+   * bounded by its timeout: the fresh report an operator asks for. A background dependency keeps
+   * the fresh result as its latest, and its schedule restarts from it.
+   */
+  async evaluateAll(): Promise<CheckResultSet> {
+    const t0 = performance.now();
+    await Promise.all([...this.runners.values()].map((r) => r.runNow()));
+    return withDuration(this.snapshot(), Math.round((performance.now() - t0) * 100) / 100);
+  }
+
   /** The latest results, synchronously and without I/O; never-run dependencies are absent. */
   snapshot(): CheckResultSet {
     this.cachedSnapshot ??= buildResultSet(this.results.values(), this.aggregate.status, this.opts.now(), 0);

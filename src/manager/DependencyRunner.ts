@@ -45,6 +45,14 @@ export class DependencyRunner {
     return this.run();
   }
 
+  /**
+   * Runs now whatever the mode (sharing a run in flight). A background dependency stores the fresh
+   * result as its latest and its timer restarts from it, as after any scheduled run.
+   */
+  runNow(): Promise<CheckResult> {
+    return this.disposed ? this.read() : this.run();
+  }
+
   /** Runs now (sharing a run in flight); background dependencies then keep running on their timer. */
   start(): Promise<CheckResult> {
     if (this.disposed) return this.read();

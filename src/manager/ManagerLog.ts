@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CheckResult } from '../dependencies/CheckResult';
-import { toSafeError, type SafeError } from '../redaction/redact';
+import { redact, redactSafeError, toSafeError, type SafeError } from '../redaction/redact';
 import { CheckStatus } from '../status/CheckStatus';
 
 /**
@@ -30,9 +30,11 @@ export class ManagerLog {
       from: from ?? null,
       to: r.status,
       durationMs: r.durationMs,
-      err: r.error === undefined ? undefined : toLoggedError(r.error),
+      err: r.error === undefined ? undefined : toLoggedError(redactSafeError(r.error)),
     };
-    const msg = `dependency ${r.id} ${from ?? 'new'} → ${r.status}: ${r.message}`;
+    // A result's message was redacted when it was stored; a log line is redacted on its own anyway,
+    // so a result built elsewhere (a stale marker, a future source) cannot carry a secret into it.
+    const msg = redact(`dependency ${r.id} ${from ?? 'new'} → ${r.status}: ${r.message}`);
     this.write(from === undefined || CheckStatus.isWorseThan(r.status, from), fields, msg);
   }
 

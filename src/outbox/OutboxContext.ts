@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import type { RedisClient } from '../redis/RedisLike';
 import { boundedCommand } from '../redis/boundedCommand';
+import { readiness, waitForFirstReady } from '../redis/clientReadiness';
 import type { OutboxKeys } from './keys';
 import type { OutboxMetrics } from './OutboxMetrics';
 import type { ResolvedOutboxOptions } from './OutboxOptions';
@@ -60,23 +61,15 @@ export function isNoGroupError(err: unknown): boolean {
 }
 
 /**
- * Resolves once `client` is ready, waiting at most `timeoutMs` for a connection in progress (a
- * start-up call made right after `new Redis(url)`); rejects with `RedisUnavailableError` after that.
- * Never sends a command, so nothing waits in ioredis's offline queue.
+ * Resolves once `client` is ready, waiting at most `timeoutMs` for a client that was never ready (a
+ * start-up call made right after `new Redis(url)`); rejects with `RedisUnavailableError` after that,
+ * or at once for a client that was ready and lost its connection. Never sends a command, so nothing
+ * waits in ioredis's offline queue.
  */
-export function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  if (client.status === 'wait') (client.connect() as Promise<unknown>).catch(() => undefined);
-  return new Promise((resolve, reject) => {
-    const onReady = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(new RedisUnavailableError(`Redis is not ready (${client.status}) after ${timeoutMs} ms`));
-    }, timeoutMs);
-    timer.unref();
-    client.once('ready', onReady);
-  });
+export async function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  const state = readiness(client);
+  if (state === 'ready') return;
+  if (state === 'starting' && (await waitForFirstReady(client, timeoutMs))) return;
+  const waited = state === 'starting' ? ` after ${timeoutMs} ms` : '';
+  throw new RedisUnavailableError(`Redis is not ready (${client.status})${waited}`);
 }

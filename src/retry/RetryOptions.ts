@@ -37,8 +37,14 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** Delay scale in ms: `d = min(maxMs, baseMs · 2^(attempt−1))`. @default 100 */
   baseMs?: number;
-  /** Cap on `d`, on decorrelated delays and on `Retry-After` waits, in ms (≥ `baseMs`). @default 10000 */
+  /** Cap on `d` and on decorrelated delays, in ms (≥ `baseMs`). @default 10000 */
   maxMs?: number;
+  /**
+   * Longest server-asked wait (`Retry-After`, `retryAfterMs`) honoured, in ms, even past `maxMs`.
+   * A server asking for longer fails the call at once with `RetryExhaustedError` carrying
+   * `retryAfterMs`, rather than retrying before the server is ready. @default 60000
+   */
+  maxRetryAfterMs?: number;
   /** How `d` is randomised: `'none'`, `'full'`, `'equal'`, `'additive'` or `'decorrelated'`. @default 'full' */
   jitter?: Jitter;
   /**
@@ -70,6 +76,7 @@ export const RETRY_DEFAULTS = Object.freeze({
   maxAttempts: 3,
   baseMs: 100,
   maxMs: 10_000,
+  maxRetryAfterMs: 60_000,
   jitter: 'full',
   retryIf: (): boolean => true,
   name: 'default',
@@ -82,6 +89,7 @@ export interface ResolvedRetryOptions {
   readonly maxAttempts: number;
   readonly baseMs: number;
   readonly maxMs: number;
+  readonly maxRetryAfterMs: number;
   readonly jitter: Jitter;
   readonly retryIf: (error: unknown, attempt: number) => boolean;
   readonly signal: AbortSignal | undefined;
@@ -131,6 +139,7 @@ export function resolveRetryOptions(opts: RetryOptions | undefined): ResolvedRet
     maxAttempts,
     baseMs,
     maxMs,
+    maxRetryAfterMs: optionalNumber('maxRetryAfterMs', o.maxRetryAfterMs, d.maxRetryAfterMs, { min: 0 }),
     jitter: o.jitter === undefined ? d.jitter : assertOneOf('jitter', o.jitter, JITTERS),
     retryIf: optionalFunction<ResolvedRetryOptions['retryIf']>('retryIf', o.retryIf) ?? d.retryIf,
     signal: assertSignal(o.signal),

@@ -44,7 +44,17 @@ function decide(o: ResolvedRetryOptions, error: unknown, attempt: number, previo
     return { error: new BudgetExhaustedError(attempt, error, o.name) };
   }
   const asked = retryAfterMs(error);
-  const delayMs = asked !== undefined ? Math.min(asked, o.maxMs) : backoffDelay(attempt, o, previousMs);
+  if (asked !== undefined && asked > o.maxRetryAfterMs) {
+    // Retrying sooner than the server asked is refused anyway; waiting that long is not ours to do.
+    o.counters.exhausted.inc();
+    return {
+      error: new RetryExhaustedError(attempt, error, o.name, {
+        retryAfterMs: asked,
+        maxRetryAfterMs: o.maxRetryAfterMs,
+      }),
+    };
+  }
+  const delayMs = asked ?? backoffDelay(attempt, o, previousMs);
   // Whole ms: timers have ms resolution anyway, and floor keeps every jitter bound (`< d` stays `< d`).
   return { delayMs: Math.floor(delayMs) };
 }
@@ -94,10 +104,11 @@ export function retryPolicy(opts?: RetryOptions): RetryPolicy {
 
 /**
  * Calls `fn` until it resolves, up to `maxAttempts` tries, waiting a jittered exponential backoff
- * (or the server's `Retry-After`) between tries.
+ * (or the server's `Retry-After`, up to `maxRetryAfterMs`, even past `maxMs`) between tries.
  *
  * Rejects with:
- * - `RetryExhaustedError` (`attempts`, `cause` = the last error) after the last try;
+ * - `RetryExhaustedError` (`attempts`, `cause` = the last error) after the last try, or at once
+ *   when the server asks to wait longer than `maxRetryAfterMs` (then `retryAfterMs` says how long);
  * - `BudgetExhaustedError` (`cause` = the error that would have been retried) when `budget` is spent;
  * - the original error, unwrapped, when `retryIf` returns `false`;
  * - `signal.reason`, unwrapped, as soon as `signal` aborts (also during a delay);

@@ -53,8 +53,8 @@ describe('RedisCache', () => {
       registry: false,
     });
     await fb.get('a');
-    await waitFor(async () => (await redis.exists('statuskit:{cache}:a')) === 1);
-    const pttl = await redis.pttl('statuskit:{cache}:a');
+    await waitFor(async () => (await redis.exists('statuskit:{cache}:ttl:a')) === 1);
+    const pttl = await redis.pttl('statuskit:{cache}:ttl:a');
     expect(pttl).toBeGreaterThan(590_000);
     expect(pttl).toBeLessThanOrEqual(600_000);
 
@@ -111,20 +111,32 @@ describe('RedisCache', () => {
     expect(await cache.get('a')).toBeUndefined();
   });
 
-  it('rejects at once, without queueing, while the client is not connected', async () => {
+  it('rejects at once, without queueing, once the client lost its connection', async () => {
     // disconnectTimeout: ioredis arms an un-unref'd 2 s timer when disconnecting a socket that is still connecting.
-    const offline = new Redis(server.url, {
-      lazyConnect: true,
-      retryStrategy: () => null,
-      disconnectTimeout: 10,
-    });
+    const offline = new Redis(server.url, { retryStrategy: () => null, disconnectTimeout: 10 });
     try {
       const cache = new RedisCache(offline, { commandTimeoutMs: 5000 });
+      await cache.set('a', { value: 1, storedAt: Date.now(), ttlMs: 1000 }, 1000);
+      offline.disconnect();
       const started = Date.now();
       await expect(cache.get('a')).rejects.toThrow(RedisUnavailableError);
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
       offline.disconnect();
+    }
+  });
+
+  it('waits for a lazy client’s first connection instead of failing', async () => {
+    const lazy = new Redis(server.url, {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      disconnectTimeout: 10,
+    });
+    try {
+      const cache = new RedisCache(lazy, { commandTimeoutMs: 5000 });
+      await expect(cache.get('never-set')).resolves.toBeUndefined();
+    } finally {
+      lazy.disconnect();
     }
   });
 

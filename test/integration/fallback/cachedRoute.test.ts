@@ -109,7 +109,7 @@ describe.each(tiers)('cachedRoute over %s', (_name, makeCache) => {
     expect(first.headers['x-statuskit-source']).toBe('origin');
     expect(first.headers['cache-status']).toBe('statuskit; fwd=miss; stored');
 
-    await settle(cache, 'product:7');
+    await settle(cache, 'product:product:7');
     state.version = 2;
     c.advance(400);
     const second = await request(app).get('/products/7').expect(200);
@@ -128,7 +128,7 @@ describe.each(tiers)('cachedRoute over %s', (_name, makeCache) => {
   it('goes back to the route once the cached body is no longer fresh', async () => {
     const { app, state } = shop(cache, { now: c.now });
     await request(app).get('/products/7');
-    await settle(cache, 'product:7');
+    await settle(cache, 'product:product:7');
     state.version = 2;
     c.advance(1000);
     const res = await request(app).get('/products/7').expect(200);
@@ -144,7 +144,7 @@ describe.each(tiers)('cachedRoute over %s', (_name, makeCache) => {
   ])('serves the stale body when the route starts failing (%s)', async (mode, status) => {
     const { app, state } = shop(cache, { now: c.now });
     await request(app).get('/products/7');
-    await settle(cache, 'product:7');
+    await settle(cache, 'product:product:7');
     state.mode = mode;
     c.advance(2500);
     const res = await request(app).get('/products/7').expect(200);
@@ -160,7 +160,7 @@ describe.each(tiers)('cachedRoute over %s', (_name, makeCache) => {
   it('stops serving the stale body at ttlMs + staleTtlMs', async () => {
     const { app, state } = shop(cache, { now: c.now });
     await request(app).get('/products/7');
-    await settle(cache, 'product:7');
+    await settle(cache, 'product:product:7');
     state.mode = '503';
     c.advance(5000);
     const res = await request(app).get('/products/7').expect(503);

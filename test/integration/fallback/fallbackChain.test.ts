@@ -83,7 +83,7 @@ describe.each(tiers)('fallback chain over %s', (_name, makeCache) => {
     });
 
     expect(await fb.get('1')).toEqual({ value: { id: '1', from: 'db' }, source: 'source', sourceIndex: 0 });
-    await cached(cache, 'product:1');
+    await cached(cache, 'chain:product:1');
     c.advance(500);
     expect(await fb.get('1')).toEqual({ value: { id: '1', from: 'db' }, source: 'cache', ageMs: 500 });
 
@@ -117,7 +117,7 @@ describe.each(tiers)('fallback chain over %s', (_name, makeCache) => {
     let up = true;
     const fb = chain([(id) => (up ? `v${id}` : Promise.reject(new Error('down')))], { stub: () => 'stub' });
     await fb.get('1');
-    await cached(cache, 'product:1');
+    await cached(cache, 'chain:product:1');
     up = false;
     c.advance(4999);
     expect(await fb.get('1')).toMatchObject({ value: 'v1', source: 'stale', ageMs: 4999 });
@@ -142,9 +142,9 @@ describe.each(tiers)('fallback chain over %s', (_name, makeCache) => {
   it('is empty again after invalidate()', async () => {
     const fb = chain([(id) => `v${id}`]);
     await fb.get('1');
-    await cached(cache, 'product:1');
+    await cached(cache, 'chain:product:1');
     await fb.invalidate('1');
-    expect(await cache.get('product:1')).toBeUndefined();
+    expect(await cache.get('chain:product:1')).toBeUndefined();
     expect((await fb.get('1')).source).toBe('source');
   });
 });

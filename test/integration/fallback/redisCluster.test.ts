@@ -47,7 +47,7 @@ describe('RedisCache on a Redis Cluster', () => {
     const ids = Array.from({ length: 20 }, (_, i) => String(i));
     await Promise.all(ids.map((id) => fb.get(id)));
     for (const id of ids) {
-      for (let i = 0; i < 100 && (await cache.get(`product:${id}`)) === undefined; i++) {
+      for (let i = 0; i < 100 && (await cache.get(`cluster:product:${id}`)) === undefined; i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
     }

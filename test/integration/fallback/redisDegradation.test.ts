@@ -51,7 +51,7 @@ describe('fallback over Redis when Redis fails', () => {
   it('keeps answering from the sources, without an error, after Redis is killed mid-test', async () => {
     const { fb, db, cache } = products();
     await fb.get('1');
-    await untilCached(cache, 'product:1');
+    await untilCached(cache, 'products:product:1');
     expect((await fb.get('1')).source).toBe('cache');
 
     await server.kill();
@@ -67,7 +67,7 @@ describe('fallback over Redis when Redis fails', () => {
     const { logger, lines } = logSink();
     const { fb, cache } = products(logger);
     await fb.get('1');
-    await untilCached(cache, 'product:1');
+    await untilCached(cache, 'products:product:1');
 
     server.freeze();
     for (let i = 0; i < 5; i++) {
@@ -79,7 +79,7 @@ describe('fallback over Redis when Redis fails', () => {
     }
 
     server.resume();
-    await untilCached(cache, 'product:1');
+    await untilCached(cache, 'products:product:1');
     expect(await fb.get('1')).toMatchObject({ value: { id: '1' }, source: 'cache' });
 
     const cacheLines = lines.filter((l) => l.level >= LEVEL.info).map((l) => [l.level, l.msg]);
@@ -97,7 +97,7 @@ describe('fallback over Redis when Redis fails', () => {
     // ioredis may reconnect before a listener could be added: only wait when it has not yet.
     if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
     await fb.get('1');
-    await untilCached(cache, 'product:1');
+    await untilCached(cache, 'products:product:1');
     expect((await fb.get('1')).source).toBe('cache');
   });
 });

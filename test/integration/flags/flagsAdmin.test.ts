@@ -7,7 +7,7 @@ import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { LEVEL, logSink, type LogLine } from '../../support/logSink';
 import { RedisServer } from '../../support/RedisServer';
-import { Clients, waitReady } from './flagTestKit';
+import { Clients, waitFor, waitReady } from './flagTestKit';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = `Bearer ${TOKEN}`;
@@ -248,6 +248,78 @@ describe('flagsAdmin with Redis down', () => {
     } finally {
       if (!server.running) await server.restart();
       await waitReady(client);
+      await redisFlags.stop();
+    }
+  });
+
+  it('answers 504 outcome_unknown when Redis is frozen, then reconciles with the real value in one log line', async () => {
+    server = await RedisServer.start();
+    const client = clients.create(server.url);
+    await waitReady(client);
+    const flagsLog = logSink();
+    const adminLog = logSink();
+    const redisFlags = new FeatureFlags({
+      store: new RedisFlagStore(client, { commandTimeoutMs: 300 }),
+      refreshMs: 200,
+      registry: false,
+      logger: flagsLog.logger,
+    });
+    try {
+      await redisFlags.start();
+      await redisFlags.set('kill-switch', false);
+      const redisApp = express().use(flagsAdmin(redisFlags, { token: TOKEN, logger: adminLog.logger }));
+      server.freeze();
+      const res = await request(redisApp)
+        .put('/flags/kill-switch')
+        .set('Authorization', AUTH)
+        .set('X-Statuskit-Actor', 'alice')
+        .send({ enabled: true });
+      expectJsonError(res, 504);
+      expect(res.body.error).toBe('outcome_unknown');
+      expect(res.body.message).toMatch(/may or may not have been applied/);
+      expect(adminLog.lines).toContainEqual(
+        expect.objectContaining({ key: 'kill-switch', actor: 'alice', intended: true, outcome: 'unknown' }),
+      );
+      expect(redisFlags.isEnabled('kill-switch')).toBe(false); // not claimed either way
+
+      server.resume();
+      await waitFor(() => redisFlags.isEnabled('kill-switch'), 10_000, 'the write that was sent lands');
+      await waitFor(
+        () => flagsLog.lines.some((l) => l.msg === 'flag outcome reconciled'),
+        10_000,
+        'reconciliation logged',
+      );
+      const reconciled = flagsLog.lines.filter((l) => l.msg === 'flag outcome reconciled');
+      expect(reconciled).toEqual([
+        expect.objectContaining({ key: 'kill-switch', intended: true, actual: true, applied: true }),
+      ]);
+      // One line only, whatever later reloads bring.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(flagsLog.lines.filter((l) => l.msg === 'flag outcome reconciled')).toHaveLength(1);
+    } finally {
+      server.resume();
+      await redisFlags.stop();
+    }
+  });
+
+  it('answers 503 at once while the client has never been ready and Redis is unreachable', async () => {
+    server = await RedisServer.start();
+    const port = server.port;
+    await server.kill();
+    const client = clients.create(`redis://127.0.0.1:${port}`);
+    const redisFlags = new FeatureFlags({
+      store: new RedisFlagStore(client, { commandTimeoutMs: 300 }),
+      registry: false,
+    });
+    try {
+      await redisFlags.start();
+      const redisApp = express().use(flagsAdmin(redisFlags, { token: TOKEN }));
+      const res = await request(redisApp).put('/flags/x').set('Authorization', AUTH).send({ enabled: true });
+      expectJsonError(res, 503);
+      expect(res.body.message).toMatch(/^flag not changed: /);
+      expect(redisFlags.isEnabled('x')).toBe(false);
+    } finally {
+      await server.restart();
       await redisFlags.stop();
     }
   });

@@ -1,4 +1,11 @@
-import { ErrorCode, OpenFeature, ProviderEvents, type EventDetails } from '@openfeature/server-sdk';
+import {
+  ErrorCode,
+  InMemoryProvider,
+  OpenFeature,
+  ProviderEvents,
+  type EventDetails,
+  type Hook,
+} from '@openfeature/server-sdk';
 import { FeatureFlags } from '../../../src/flags/FeatureFlags';
 import { flagProvider } from '../../../src/flags/flagProvider';
 import type { Flag } from '../../../src/flags/Flag';
@@ -44,17 +51,36 @@ describe('flagProvider through the OpenFeature SDK', () => {
     });
   });
 
-  it('answers defaults as STATIC and unknown flags with the caller default as DEFAULT', async () => {
-    const client = OpenFeature.getClient();
-    expect(await client.getBooleanDetails('beta.search', false)).toMatchObject({
+  it('answers a key known only from defaults as STATIC', async () => {
+    expect(await OpenFeature.getClient().getBooleanDetails('beta.search', false)).toMatchObject({
       value: true,
       reason: 'STATIC',
     });
-    expect(await client.getBooleanDetails('unheard-of', true)).toMatchObject({
-      value: true,
-      reason: 'DEFAULT',
-    });
+  });
+
+  it('answers a key neither stored nor defaulted as FLAG_NOT_FOUND, like the SDK’s InMemoryProvider, and runs error hooks', async () => {
+    const errors: Array<{ flagKey: string; code: unknown }> = [];
+    const hook: Hook = {
+      error: (ctx, err) => void errors.push({ flagKey: ctx.flagKey, code: (err as { code?: unknown }).code }),
+    };
+    const client = OpenFeature.getClient();
+    client.addHooks(hook);
+    const ours = await client.getBooleanDetails('unheard-of', true);
+    expect(ours).toMatchObject({ value: true, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND });
     expect(await client.getBooleanValue('unheard-of', false)).toBe(false);
+    expect(errors).toEqual([
+      { flagKey: 'unheard-of', code: ErrorCode.FLAG_NOT_FOUND },
+      { flagKey: 'unheard-of', code: ErrorCode.FLAG_NOT_FOUND },
+    ]);
+
+    // The SDK's own provider, for comparison: the same reason and error code.
+    await OpenFeature.setProviderAndWait('reference', new InMemoryProvider({}));
+    const reference = await OpenFeature.getClient('reference').getBooleanDetails('unheard-of', true);
+    expect({ value: ours.value, reason: ours.reason, errorCode: ours.errorCode }).toEqual({
+      value: reference.value,
+      reason: reference.reason,
+      errorCode: reference.errorCode,
+    });
   });
 
   it('answers non-boolean requests and impossible keys with ERROR and the caller default', async () => {

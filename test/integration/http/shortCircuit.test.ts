@@ -109,6 +109,44 @@ describe('shortCircuit', () => {
     expect(await shortCircuited()).toBe(2);
   });
 
+  it('lets the health routes and /metrics through wherever they are mounted', async () => {
+    const a = express();
+    a.use('/ops', healthRoutes(manager));
+    a.use('/ops', metricsRoute(registry));
+    a.use(shortCircuit(manager, { registry }));
+    a.get('/ops/orders', (_req, res) => {
+      handled++;
+      res.json({ orders: [] });
+    });
+    await setDb('OUTAGE');
+    await request(a).get('/ops/livez').expect(200, 'ok');
+    await request(a).head('/ops/livez/').expect(200);
+    await request(a).get('/ops/readyz').expect(503);
+    await request(a).get('/ops/healthcheck').expect(503);
+    await request(a).get('/ops/healthcheck/details').expect(503);
+    await request(a).get('/OPS/HealthCheck/db?x=1').expect(503);
+    await request(a).get('/ops/metrics').expect(200);
+    await request(a).get('/ops/startupz').expect(404); // passed through: no such route yet
+    expect(await shortCircuited()).toBe(0);
+    await request(a).get('/ops/orders').expect(500);
+    await request(a).get('/ops/livez/now').expect(500);
+    await request(a).get('/ops/healthcheck/db/more').expect(500);
+    await request(a).get('/ops/xlivez').expect(500);
+    expect(handled).toBe(0);
+    expect(await shortCircuited()).toBe(4);
+  });
+
+  it('mounted under a prefix itself, still lets the health routes through', async () => {
+    const a = express();
+    a.use('/ops', shortCircuit(manager, { registry }));
+    a.use('/ops', healthRoutes(manager));
+    await setDb('OUTAGE');
+    await request(a).get('/ops/livez').expect(200);
+    await request(a).get('/ops/healthcheck/details').expect(503);
+    await request(a).get('/ops/orders').expect(500);
+    expect(await shortCircuited()).toBe(1);
+  });
+
   it('recovers without a restart once the system leaves OUTAGE', async () => {
     const a = app();
     await setDb('OUTAGE');

@@ -81,7 +81,7 @@ describe('Outbox with several consumers and restarts', () => {
       maxAttempts: 3,
       handler: async (e) => {
         await redis.incr(`test:runs:${e.id}`);
-        if (!healed) throw new Error('still poison, token abc123');
+        if (!healed) throw new Error('still poison, token=abc123');
       },
     });
     outboxes.push(outbox);
@@ -94,7 +94,7 @@ describe('Outbox with several consumers and restarts', () => {
     const [parked] = await outbox.manualReview();
     expect(parked).toMatchObject({ id, type: 'poison', status: 'MANUAL_REVIEW_REQUIRED', attempts: 3 });
     expect(parked.payload).toEqual({ why: 'always fails' });
-    expect(parked.lastError).toEqual({ name: 'Error', message: 'still poison, token ***' });
+    expect(parked.lastError).toEqual({ name: 'Error', message: 'still poison, token=***' });
 
     healed = true;
     expect(await outbox.requeue(id)).toBe(true);

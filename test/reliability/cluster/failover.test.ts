@@ -149,7 +149,11 @@ describe('key behaviours on a real 3-master Redis Cluster, default key layouts',
       ids.map(() => 'source'),
     );
     for (const id of ids)
-      await waitUntil(async () => (await cache.get(`item:${id}`)) !== undefined, 2000, id);
+      await waitUntil(
+        async () => (await cache.get(`reliability-cluster:item:${id}`)) !== undefined,
+        2000,
+        id,
+      );
     up = false;
     const answers = await Promise.all(ids.map((id) => fb.get(id)));
     expect(answers.map((a) => [a.source, a.value])).toEqual(ids.map((id) => ['stale', { id }]));

@@ -117,7 +117,7 @@ async function play(
     else if (!failing.has(id)) {
       expected = { source: 'origin', body: { id, n: before + 1 } };
       model.set(id, { body: expected.body, storedAt: now });
-      await written(`product:${id}`);
+      await written(`products:product:${id}`);
     } else if (age < TTL_MS + STALE_MS) expected = { source: 'stale', body: entry!.body };
     else expected = { source: 'stub', body: { id, stub: true } };
 

@@ -155,28 +155,41 @@ describe('retry schedules (property-based)', () => {
     );
   });
 
-  it('a server’s Retry-After replaces the backoff, capped at maxMs', async () => {
+  it('a server’s Retry-After replaces the backoff up to maxRetryAfterMs, past maxMs; longer fails at once', async () => {
     await fc.assert(
-      fc.asyncProperty(limits, fc.integer({ min: 0, max: 100_000_000 }), async ({ baseMs, maxMs }, asked) => {
-        const slept: number[] = [];
-        const err = Object.assign(new Error('slow down'), { retryAfterMs: asked });
-        await retry(
-          ({ attempt }) => {
-            if (attempt === 1) throw err;
-            return 'ok';
-          },
-          {
-            baseMs,
-            maxMs,
-            registry: false,
-            sleep: (ms) => {
-              slept.push(ms);
-              return Promise.resolve();
+      fc.asyncProperty(
+        limits,
+        fc.integer({ min: 0, max: 100_000_000 }),
+        fc.integer({ min: 0, max: 120_000 }),
+        async ({ baseMs, maxMs }, asked, maxRetryAfterMs) => {
+          const slept: number[] = [];
+          const err = Object.assign(new Error('slow down'), { retryAfterMs: asked });
+          const outcome = await retry(
+            ({ attempt }) => {
+              if (attempt === 1) throw err;
+              return 'ok';
             },
-          },
-        );
-        expect(slept).toEqual([Math.min(asked, maxMs)]);
-      }),
+            {
+              baseMs,
+              maxMs,
+              maxRetryAfterMs,
+              registry: false,
+              sleep: (ms) => {
+                slept.push(ms);
+                return Promise.resolve();
+              },
+            },
+          ).catch((e: unknown) => e);
+          if (asked <= maxRetryAfterMs) {
+            expect(outcome).toBe('ok');
+            expect(slept).toEqual([asked]);
+          } else {
+            expect(outcome).toBeInstanceOf(RetryExhaustedError);
+            expect(outcome).toMatchObject({ attempts: 1, retryAfterMs: asked, cause: err });
+            expect(slept).toEqual([]);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });

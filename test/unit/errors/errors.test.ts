@@ -35,6 +35,11 @@ describe('errors', () => {
     expect(err.value).toBe(0);
   });
 
+  it('ConfigError never repeats the credentials of a rejected string', () => {
+    const err = new ConfigError('url', 'redis://app:p@ss/w+rd@cache:6379', 'an http(s) URL');
+    expect(err.message).toBe('`url` must be an http(s) URL, got "redis://***@cache:6379"');
+  });
+
   it('keeps the cause (ES2022) and structured fields', () => {
     const last = new Error('boom');
     const r = new RetryExhaustedError(3, last, 'charge');

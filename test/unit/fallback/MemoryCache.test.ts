@@ -55,6 +55,19 @@ describe('MemoryCache', () => {
     for (const k of ['a', 'c', 'd']) expect((await cache.get(k))?.value).toBe(k);
   });
 
+  it('keeps the entries read most recently through many evictions', async () => {
+    const cache = new MemoryCache({ maxEntries: 100 });
+    for (let i = 0; i < 100; i++) await cache.set(`k${i}`, entry(i), 1000);
+    for (let round = 0; round < 50; round++) {
+      for (const k of ['k7', 'k42']) expect((await cache.get(k))?.value).toBe(Number(k.slice(1)));
+      for (let i = 0; i < 20; i++) await cache.set(`r${round}:${i}`, entry(i), 1000);
+    }
+    expect(cache.size).toBe(100);
+    expect(await cache.get('k0')).toBeUndefined();
+    expect((await cache.get('r49:19'))?.value).toBe(19);
+    expect(await cache.get('r45:0')).toBeUndefined();
+  });
+
   it('overwriting a key does not grow the cache', async () => {
     const cache = new MemoryCache({ maxEntries: 2 });
     await cache.set('a', entry(1), 1000);
@@ -78,6 +91,7 @@ describe('MemoryCache', () => {
     [{ maxEntries: 0 }, 'maxEntries'],
     [{ maxEntries: 1.5 }, 'maxEntries'],
     [{ maxEntries: '10' }, 'maxEntries'],
+    [{ maxEntries: 2 ** 24 + 1 }, 'maxEntries'],
     [{ now: 5 }, 'now'],
   ])('rejects %p at construction naming the option', (opts, option) => {
     expect(() => new MemoryCache(opts as never)).toThrow(ConfigError);

@@ -225,8 +225,9 @@ describe('fallback chain over an in-memory cache', () => {
     const cache = new MemoryCache();
     const chain = fallback({ name: 't', key, cache, ttlMs: 60_000, sources: [db], registry: false });
     await chain.get('1');
+    expect(cache.peek('t:item:1')?.value).toBe('v'); // under the chain's name
     await chain.invalidate('1');
-    expect(cache.peek('item:1')).toBeUndefined();
+    expect(cache.peek('t:item:1')).toBeUndefined();
     expect((await chain.get('1')).source).toBe('source');
     expect(db).toHaveBeenCalledTimes(2);
   });
@@ -247,7 +248,7 @@ describe('fallback chain over an in-memory cache', () => {
     await chain.invalidate('1');
     release('old');
     expect((await pending).value).toBe('old');
-    expect(cache.peek('item:1')).toBeUndefined();
+    expect(cache.peek('t:item:1')).toBeUndefined();
   });
 
   it('counts answers by tier in statuskit_fallback_total', async () => {

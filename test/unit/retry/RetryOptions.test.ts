@@ -24,6 +24,8 @@ describe('retry options', () => {
     ['signal', { signal: {} as never }, '`signal` must be an AbortSignal, got an object'],
     ['budget', { budget: { ratio: 0.1 } as never }, '`budget` must be a RetryBudget, got an object'],
     ['name', { name: '' }, '`name` must be a non-empty string, got ""'],
+    ['maxRetryAfterMs', { maxRetryAfterMs: -1 }, '`maxRetryAfterMs` must be a number ≥ 0, got -1'],
+    ['maxRetryAfterMs', { maxRetryAfterMs: NaN }, '`maxRetryAfterMs` must be a number ≥ 0, got NaN'],
     ['random', { random: 0.5 as never }, '`random` must be a function, got 0.5'],
     [
       'registry',

@@ -1,3 +1,4 @@
+import { RetryExhaustedError } from '../../../src/errors/RetryExhaustedError';
 import { retry } from '../../../src/retry/retry';
 import { parseRetryAfter, retryAfterMs } from '../../../src/retry/retryAfter';
 import type { RetryEvent } from '../../../src/retry/RetryOptions';
@@ -86,12 +87,37 @@ describe('retry() honouring Retry-After', () => {
     });
   });
 
-  it('caps a long Retry-After at maxMs', async () => {
-    expect(await delaysFor(httpError(429, { 'retry-after': '3600' }), 5000)).toEqual({
-      waited: [5000],
-      reported: [5000],
-    });
+  it('honours a Retry-After past maxMs, up to maxRetryAfterMs (default 60 s)', async () => {
+    const { fn, calls } = flaky(1, 'ok', () => httpError(429, { 'retry-after': '60' }));
+    const result = retry(fn, { baseMs: 100, maxMs: 5000, registry: false });
+    await jest.advanceTimersByTimeAsync(59_999);
+    expect(calls).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(result).resolves.toBe('ok');
+    expect(gaps(calls)).toEqual([60_000]);
   });
+
+  it.each<[string, unknown, number | undefined, number]>([
+    ['a 429 asking for an hour', httpError(429, { 'retry-after': '3600' }), undefined, 3_600_000],
+    [
+      'a retryAfterMs over a custom bound',
+      Object.assign(new Error('busy'), { retryAfterMs: 2500 }),
+      2000,
+      2500,
+    ],
+  ])(
+    'fails at once on %s, with RetryExhaustedError carrying retryAfterMs',
+    async (_, error, bound, asked) => {
+      const { fn, calls } = flaky(1, 'ok', () => error);
+      const err = (await retry(fn, { maxRetryAfterMs: bound, registry: false }).catch(
+        (e: unknown) => e,
+      )) as RetryExhaustedError;
+      expect(err).toBeInstanceOf(RetryExhaustedError);
+      expect(err).toMatchObject({ attempts: 1, retryAfterMs: asked, cause: error });
+      expect(err.message).toMatch(/asked to retry after \d+ ms, more than maxRetryAfterMs/);
+      expect(calls).toHaveLength(1);
+    },
+  );
 
   it('ignores Retry-After on other statuses and backs off as usual', async () => {
     expect(await delaysFor(httpError(500, { 'retry-after': '3' }))).toEqual({
