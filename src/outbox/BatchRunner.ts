@@ -8,7 +8,7 @@ import { command, type OutboxContext, type RawEntry } from './OutboxContext';
 import { decodeFields, parsePayload, type ReviewRecord, type StoredEvent } from './OutboxEvent';
 import { AckBuffer, type BatchCounts } from './AckBuffer';
 import { AbandonedRuns } from './AbandonedRuns';
-import { runHandler } from './runHandler';
+import { RunTimer, runHandler } from './runHandler';
 import { FAIL, REVIEW } from './scripts';
 
 /** What Redis remembers of an entry's earlier runs. */
@@ -75,17 +75,19 @@ export class BatchRunner<P> {
     for (const id of ids) this.ctx.local.add(id);
     const acks = new AckBuffer(this.ctx, client, counts);
     const heartbeat = new Heartbeat(this.ctx, client, ids);
+    const timer = new RunTimer(this.ctx.opts.handlerTimeoutMs);
     try {
       const prior = fresh ? undefined : await this.priorRuns(client, ids);
       for (const entry of mine) {
         if (signal.aborted) break;
         if (heartbeat.lost.has(entry.streamId)) continue;
-        await this.runEntry(client, entry, prior?.get(entry.streamId) ?? FRESH, acks, counts, signal);
+        await this.runEntry(client, entry, prior?.get(entry.streamId) ?? FRESH, acks, counts, signal, timer);
         heartbeat.finished(entry.streamId);
       }
       await acks.flush();
     } finally {
       heartbeat.stop();
+      timer.stop();
       for (const id of ids) this.ctx.local.delete(id);
     }
     return counts;
@@ -98,6 +100,7 @@ export class BatchRunner<P> {
     acks: AckBuffer,
     counts: BatchCounts,
     signal: AbortSignal,
+    timer: RunTimer,
   ): Promise<void> {
     const sid = entry.streamId;
     if (entry.fields === null) return this.dropDeleted(client, sid);
@@ -121,7 +124,7 @@ export class BatchRunner<P> {
       attempts++;
       let timedOut = false;
       try {
-        const timeout = await this.invoke(stored, sid, attempts);
+        const timeout = await this.invoke(stored, sid, attempts, timer);
         if (timeout === undefined) {
           acks.add(sid, marked);
           return;
@@ -147,7 +150,12 @@ export class BatchRunner<P> {
   }
 
   /** One handler run, bounded by `handlerTimeoutMs`: resolves with the timeout, rejects with the handler's error. */
-  private invoke(stored: StoredEvent, streamId: string, attempts: number): Promise<TimeoutError | undefined> {
+  private invoke(
+    stored: StoredEvent,
+    streamId: string,
+    attempts: number,
+    timer: RunTimer,
+  ): Promise<TimeoutError | undefined> {
     const event = {
       id: stored.id,
       type: stored.type,
@@ -158,7 +166,7 @@ export class BatchRunner<P> {
       status: 'PENDING' as const,
     };
     const { opts, logger } = this.ctx;
-    return runHandler(opts, event, (outcome) =>
+    return runHandler(opts, event, timer, (outcome) =>
       logger.info(
         { eventId: stored.id, type: stored.type, attempt: attempts, outcome },
         'outbox handler settled after its timeout; ignored (that run counted as failed)',
