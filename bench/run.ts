@@ -31,9 +31,9 @@ export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'inprocess', module: './inprocess', timeoutS: 900, core: 0 },
   { name: 'manager', module: './manager', timeoutS: 300 },
   { name: 'http', module: './http', timeoutS: 300 },
-  { name: 'fallback', module: './fallback', timeoutS: 300 },
+  { name: 'fallback', module: './peers/fallback', timeoutS: 300 },
   { name: 'cachedRoute', module: './cachedRoute', timeoutS: 300 },
-  { name: 'memorycache', module: './memoryCache', timeoutS: 300, core: 0 },
+  { name: 'memorycache', module: './peers/memoryCache', timeoutS: 300, core: 0 },
   { name: 'outbox', module: './outbox', timeoutS: 300 },
   { name: 'callgrind', module: './lib/callgrindBench', timeoutS: 3600, optIn: true },
 ];

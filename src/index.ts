@@ -107,6 +107,14 @@ export { Outbox } from './outbox/Outbox';
 export type { RecoverResult } from './outbox/Outbox';
 export { OUTBOX_DEFAULTS } from './outbox/OutboxOptions';
 export type { OutboxBackoffOptions, OutboxOptions } from './outbox/OutboxOptions';
-export type { NewOutboxEvent, OutboxEvent, OutboxEventStatus, OutboxHandler } from './outbox/OutboxEvent';
+export type {
+  NewOutboxEvent,
+  OutboxEvent,
+  OutboxEventStatus,
+  OutboxHandler,
+  OutboxHandlerContext,
+} from './outbox/OutboxEvent';
+export { OUTBOX_HEALTH_DEFAULTS } from './outbox/outboxHealthCheck';
+export type { OutboxHealthOptions } from './outbox/outboxHealthCheck';
 export type { ManagerListener } from './manager/ManagerEmitter';
 export type { OutboxOutcome } from './outbox/OutboxMetrics';

@@ -21,12 +21,16 @@ export interface MachineInfo {
 const ROOT = path.resolve(__dirname, '../../..');
 
 function packageVersion(name: string): string {
-  try {
-    const file = path.join(ROOT, 'node_modules', name, 'package.json');
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'absent';
+  // The competitors come from bench/peers's own package, the rest from the library's.
+  for (const dir of ['bench/peers/node_modules', 'node_modules']) {
+    try {
+      const file = path.join(ROOT, dir, name, 'package.json');
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    } catch {
+      // not installed there
+    }
   }
+  return 'absent';
 }
 
 function gitCommit(): string {

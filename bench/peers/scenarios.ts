@@ -1,15 +1,27 @@
 import type { Scenario } from './scenario';
 
 /**
+ * A competitor's scenario module, by a computed path: the libraries they wrap live in this
+ * folder's own package (installed by `npm run bench`), so the library's type-check, which reaches
+ * this file through bench/lib, must not follow these imports into packages it may not have.
+ */
+async function competitor(file: string, name: string): Promise<Scenario> {
+  const mod: Record<string, Scenario> = await import(`./${file}`);
+  const scenario = mod[name];
+  if (scenario === undefined) throw new Error(`bench/peers/${file} exports no ${name}`);
+  return scenario;
+}
+
+/**
  * Every scenario, loaded lazily by name so that one whose library (or statuskit middleware) fails
  * to load is reported and skipped, not fatal to the run.
  */
 const LOADERS: Record<string, () => Promise<Scenario>> = {
   bare: async () => (await import('./bare')).bare,
   statuskit: async () => (await import('./statuskit')).statuskit,
-  terminus: async () => (await import('./terminus')).terminus,
-  lightship: async () => (await import('./lightship')).lightship,
-  actuator: async () => (await import('./actuator')).actuatorScenario,
+  terminus: () => competitor('terminus', 'terminus'),
+  lightship: () => competitor('lightship', 'lightship'),
+  actuator: () => competitor('actuator', 'actuatorScenario'),
   naive: async () => (await import('./naive')).naive,
 };
 

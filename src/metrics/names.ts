@@ -42,7 +42,12 @@ export const METRICS = {
   },
   outboxPending: {
     name: 'statuskit_outbox_pending',
-    help: 'Outbox events delivered but not yet acknowledged',
+    help: 'Outbox events not handled yet (never delivered, or delivered and not acknowledged)',
+    labelNames: [],
+  },
+  outboxOldestAge: {
+    name: 'statuskit_outbox_oldest_age_seconds',
+    help: 'Age of the oldest outbox event not handled yet (0 when none)',
     labelNames: [],
   },
   outboxManualReview: {

@@ -1,3 +1,4 @@
+import type { TimeoutError } from '../errors/TimeoutError';
 import type { RedisClient } from '../redis/RedisLike';
 import { toSafeError, type SafeError } from '../redaction/redact';
 import { backoffDelay } from '../retry/backoff';
@@ -6,12 +7,25 @@ import { Heartbeat } from './Heartbeat';
 import { command, type OutboxContext, type RawEntry } from './OutboxContext';
 import { decodeFields, parsePayload, type ReviewRecord, type StoredEvent } from './OutboxEvent';
 import { AckBuffer, type BatchCounts } from './AckBuffer';
+import { AbandonedRuns } from './AbandonedRuns';
+import { RunTimer, runHandler } from './runHandler';
 import { FAIL, REVIEW } from './scripts';
 
 /** What Redis remembers of an entry's earlier runs. */
 interface PriorRuns {
   attempts: number;
   lastError: SafeError | undefined;
+}
+
+/** A failed handler run, as it is recorded. */
+interface FailedRun {
+  sid: string;
+  stored: StoredEvent;
+  /** Runs so far, this one included. */
+  attempts: number;
+  error: SafeError;
+  /** The run was not counted at its start (a first run), so the failure counts it. */
+  countRun: boolean;
 }
 
 const FRESH: PriorRuns = Object.freeze({ attempts: 0, lastError: undefined });
@@ -36,7 +50,12 @@ export function emptyCounts(): BatchCounts {
  * process is parked too, after at most `maxAttempts + 1` crashes. Internal.
  */
 export class BatchRunner<P> {
-  constructor(private readonly ctx: OutboxContext<P>) {}
+  /** Entries whose run timed out here, left to go idle for any consumer to claim. */
+  readonly abandoned: AbandonedRuns;
+
+  constructor(private readonly ctx: OutboxContext<P>) {
+    this.abandoned = new AbandonedRuns(2 * ctx.opts.claimIdleMs);
+  }
 
   /**
    * Runs `entries` on `client`. `fresh` entries were just delivered for the first time (no earlier
@@ -56,17 +75,19 @@ export class BatchRunner<P> {
     for (const id of ids) this.ctx.local.add(id);
     const acks = new AckBuffer(this.ctx, client, counts);
     const heartbeat = new Heartbeat(this.ctx, client, ids);
+    const timer = new RunTimer(this.ctx.opts.handlerTimeoutMs);
     try {
       const prior = fresh ? undefined : await this.priorRuns(client, ids);
       for (const entry of mine) {
         if (signal.aborted) break;
         if (heartbeat.lost.has(entry.streamId)) continue;
-        await this.runEntry(client, entry, prior?.get(entry.streamId) ?? FRESH, acks, counts, signal);
+        await this.runEntry(client, entry, prior?.get(entry.streamId) ?? FRESH, acks, counts, signal, timer);
         heartbeat.finished(entry.streamId);
       }
       await acks.flush();
     } finally {
       heartbeat.stop();
+      timer.stop();
       for (const id of ids) this.ctx.local.delete(id);
     }
     return counts;
@@ -79,6 +100,7 @@ export class BatchRunner<P> {
     acks: AckBuffer,
     counts: BatchCounts,
     signal: AbortSignal,
+    timer: RunTimer,
   ): Promise<void> {
     const sid = entry.streamId;
     if (entry.fields === null) return this.dropDeleted(client, sid);
@@ -100,20 +122,40 @@ export class BatchRunner<P> {
       const marked = prior !== FRESH || attempts > 0;
       if (marked) acks.markStart(sid);
       attempts++;
+      let timedOut = false;
       try {
-        await this.invoke(stored, sid, attempts);
-        acks.add(sid, marked);
-        return;
+        const timeout = await this.invoke(stored, sid, attempts, timer);
+        if (timeout === undefined) {
+          acks.add(sid, marked);
+          return;
+        }
+        timedOut = true;
+        lastError = toSafeError(timeout);
       } catch (err) {
         lastError = toSafeError(err);
       }
       if (attempts >= max) continue;
       counts.retried++;
-      if (!(await this.retryLater(client, sid, stored, attempts, lastError, !marked, acks, signal))) return;
+      if (timedOut) {
+        // Retrying here would keep the entry on the consumer that just hung on it: leave it pending
+        // (the batch stops re-claiming it) for whichever consumer claims it once it is idle.
+        const run = { sid, stored, attempts, error: lastError, countRun: !marked };
+        await this.recordFailure(client, run, acks, undefined);
+        this.abandoned.add(sid);
+        return;
+      }
+      const run = { sid, stored, attempts, error: lastError, countRun: !marked };
+      if (!(await this.retryLater(client, run, acks, signal))) return;
     }
   }
 
-  private async invoke(stored: StoredEvent, streamId: string, attempts: number): Promise<void> {
+  /** One handler run, bounded by `handlerTimeoutMs`: resolves with the timeout, rejects with the handler's error. */
+  private invoke(
+    stored: StoredEvent,
+    streamId: string,
+    attempts: number,
+    timer: RunTimer,
+  ): Promise<TimeoutError | undefined> {
     const event = {
       id: stored.id,
       type: stored.type,
@@ -123,38 +165,58 @@ export class BatchRunner<P> {
       streamId,
       status: 'PENDING' as const,
     };
-    // Awaited inside an async function: a synchronous throw is caught like a rejection.
-    await this.ctx.opts.handler(event);
+    const { opts, logger } = this.ctx;
+    return runHandler(opts, event, timer, (outcome) =>
+      logger.info(
+        { eventId: stored.id, type: stored.type, attempt: attempts, outcome },
+        'outbox handler settled after its timeout; ignored (that run counted as failed)',
+      ),
+    );
   }
 
   /** Records the failure (and the run, when it was not marked), then waits the backoff; `false` when stopped meanwhile. */
   private async retryLater(
     client: RedisClient,
-    sid: string,
-    stored: StoredEvent,
-    attempts: number,
-    error: SafeError,
-    countRun: boolean,
+    run: FailedRun,
     acks: AckBuffer,
     signal: AbortSignal,
   ): Promise<boolean> {
-    const { opts, keys, metrics, logger } = this.ctx;
-    const delayMs = Math.round(backoffDelay(attempts, opts.backoff));
-    metrics.count('retried');
-    logger.warn(
-      { eventId: stored.id, type: stored.type, attempt: attempts, retryInMs: delayMs, err: error },
-      'outbox handler failed; will retry',
-    );
-    acks.send();
-    await command(this.ctx, client, 'outbox record failure', (c) =>
-      FAIL.run(c, [keys.state], [sid, JSON.stringify(error), countRun ? 1 : 0]),
-    ).catch(() => undefined);
+    const delayMs = Math.round(backoffDelay(run.attempts, this.ctx.opts.backoff));
+    await this.recordFailure(client, run, acks, delayMs);
     try {
       await delay(delayMs, signal);
       return true;
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Counts, logs and stores a failed run (its error, and the run itself when it was not marked at
+   * its start). `retryInMs`: the backoff before the retry here; `undefined` after a timeout, when
+   * the entry is left for a claim instead.
+   */
+  private async recordFailure(
+    client: RedisClient,
+    { sid, stored, attempts, error, countRun }: FailedRun,
+    acks: AckBuffer,
+    retryInMs: number | undefined,
+  ): Promise<void> {
+    const { opts, keys, metrics, logger } = this.ctx;
+    metrics.count('retried');
+    const fields = { eventId: stored.id, type: stored.type, attempt: attempts, err: error };
+    if (retryInMs === undefined) {
+      logger.warn(
+        { ...fields, claimIdleMs: opts.claimIdleMs },
+        'outbox handler timed out; its event will run again once idle, on whichever consumer claims it',
+      );
+    } else {
+      logger.warn({ ...fields, retryInMs }, 'outbox handler failed; will retry');
+    }
+    acks.send();
+    await command(this.ctx, client, 'outbox record failure', (c) =>
+      FAIL.run(c, [keys.state], [sid, JSON.stringify(error), countRun ? 1 : 0]),
+    ).catch(() => undefined);
   }
 
   private async park(
@@ -171,11 +233,7 @@ export class BatchRunner<P> {
     acks.send();
     try {
       const moved = await command(this.ctx, client, 'outbox park', (c) =>
-        REVIEW.run(
-          c,
-          [keys.stream, keys.state, keys.review],
-          [opts.group, sid, stored.id, JSON.stringify(record)],
-        ),
+        REVIEW.run(c, [keys.stream, keys.state, keys.review], [opts.group, sid, JSON.stringify(record)]),
       );
       if (moved !== 1) return;
       counts.manualReview++;

@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import type { Dependency, DependencyOptions } from '../dependencies/Dependency';
+import type { Dependency } from '../dependencies/Dependency';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { TimeoutError } from '../errors/TimeoutError';
 import { resolveLogger } from '../logging/logger';
@@ -20,7 +20,7 @@ import {
   type ReviewRecord,
   type StoredEvent,
 } from './OutboxEvent';
-import { outboxHealthCheck } from './outboxHealthCheck';
+import { outboxHealthCheck, type OutboxCounts, type OutboxHealthOptions } from './outboxHealthCheck';
 import { OutboxMetrics } from './OutboxMetrics';
 import { resolveOutboxOptions, type OutboxOptions } from './OutboxOptions';
 import { recoverPass, type RecoveryCounts } from './recoverPass';
@@ -175,40 +175,56 @@ export class Outbox<P = unknown> {
     return this.stopping;
   }
 
-  /** Every event parked for manual review, oldest first. */
+  /**
+   * Every event parked for manual review, oldest first. Each parked event is its own entry: an id
+   * that was added again (after `dedupeTtlMs`) and parked again appears twice.
+   */
   async manualReview(): Promise<OutboxEvent<P>[]> {
-    const all = await command(this.ctx, this.ctx.opts.redis, 'outbox manual review', (c) =>
-      c.hgetall(this.ctx.keys.review),
-    );
-    const events = Object.values(all).map((text) => reviewToEvent(JSON.parse(text) as ReviewRecord));
-    this.ctx.metrics.setReview(events.length);
-    return events.sort((a, b) => (a.reviewAt ?? 0) - (b.reviewAt ?? 0)) as OutboxEvent<P>[];
+    const parked = await this.parked();
+    this.ctx.metrics.setReview(parked.length);
+    return parked.map(([, record]) => reviewToEvent(record)) as OutboxEvent<P>[];
   }
 
   /**
-   * Puts a parked event back on the stream for a fresh set of `maxAttempts` runs. Resolves `true`
-   * when it was requeued, `false` when no event with that id is in manual review.
+   * Puts every parked event with this id back on the stream (oldest first, each with its own
+   * payload) for a fresh set of `maxAttempts` runs. Resolves `true` when at least one was requeued,
+   * `false` when no event with that id is in manual review.
    */
   async requeue(id: string): Promise<boolean> {
-    const { opts, keys } = this.ctx;
-    const text = await command(this.ctx, opts.redis, 'outbox requeue', (c) => c.hget(keys.review, id));
-    if (text === null) return false;
-    const record = JSON.parse(text) as ReviewRecord;
-    const sid = await command(this.ctx, opts.redis, 'outbox requeue', (c) =>
-      REQUEUE.run(c, [keys.stream, keys.review, keys.idPrefix + id], this.addArgs(record)),
+    const { opts, keys, metrics, logger } = this.ctx;
+    const mine = (await this.parked()).filter(([, record]) => record.id === id);
+    if (mine.length === 0) return false;
+    const args = mine.flatMap(([field, r]) => [field, r.id, r.type, r.payload, r.createdAt]);
+    const requeued = Number(
+      await command(this.ctx, opts.redis, 'outbox requeue', (c) =>
+        REQUEUE.run(c, [keys.stream, keys.review, keys.idPrefix + id], [opts.dedupeTtlMs, ...args]),
+      ),
     );
-    if (sid === null) return false;
-    this.ctx.metrics.adjustReview(-1);
-    this.ctx.logger.info({ eventId: id, type: record.type }, 'outbox event requeued from manual review');
+    if (requeued === 0) return false;
+    metrics.adjustReview(-requeued);
+    logger.info({ eventId: id, type: mine[0][1].type, requeued }, 'outbox event requeued from manual review');
     return true;
   }
 
   /**
-   * A dependency for the manager: `OUTAGE` when Redis cannot be reached, `MINOR` while manual
-   * review is not empty, else `OK`. `opts` overrides any `Dependency` field (default id `'outbox'`).
+   * A dependency for the manager: `OUTAGE` when Redis cannot be reached, `MAJOR` when the oldest
+   * unhandled event is older than 5 × `maxAgeMs`, `MINOR` while manual review is not empty or it is
+   * older than `maxAgeMs` (default 60000), else `OK`. `opts` overrides any `Dependency` field
+   * (default id `'outbox'`).
    */
-  healthCheck(opts?: DependencyOptions): Dependency {
+  healthCheck(opts?: OutboxHealthOptions): Dependency {
     return outboxHealthCheck(() => this.counts(this.ctx.opts.redis), this.ctx.keys.stream, opts);
+  }
+
+  /** The review hash as `[field, record]` pairs, oldest parked first. */
+  private async parked(): Promise<[string, ReviewRecord][]> {
+    const all = await command(this.ctx, this.ctx.opts.redis, 'outbox manual review', (c) =>
+      c.hgetall(this.ctx.keys.review),
+    );
+    const records = Object.entries(all).map(
+      ([field, text]) => [field, JSON.parse(text)] as [string, ReviewRecord],
+    );
+    return records.sort(([, a], [, b]) => a.reviewAt - b.reviewAt);
   }
 
   private addKeys(e: StoredEvent): string[] {
@@ -230,13 +246,20 @@ export class Outbox<P = unknown> {
     }
   }
 
-  private async counts(client: RedisClient): Promise<{ pending: number; review: number }> {
+  /** Fetches what is not handled yet (one bounded script) and publishes it on the gauges. */
+  private async counts(client: RedisClient): Promise<OutboxCounts> {
     const { keys, opts, metrics } = this.ctx;
     const reply = (await command(this.ctx, client, 'outbox counts', (c) =>
       COUNTS.run(c, [keys.stream, keys.review], [opts.group]),
-    )) as [number, number];
-    metrics.setCounts(Number(reply[0]), Number(reply[1]));
-    return { pending: Number(reply[0]), review: Number(reply[1]) };
+    )) as number[];
+    const [pending, undelivered, review, oldestMs, nowMs] = reply.map(Number);
+    const counts: OutboxCounts = {
+      pending: pending + undelivered,
+      review,
+      oldestAgeMs: oldestMs < 0 ? undefined : Math.max(0, nowMs - oldestMs),
+    };
+    metrics.setCounts(counts);
+    return counts;
   }
 
   private logRecovery(counts: RecoveryCounts, always: boolean): void {

@@ -37,8 +37,23 @@ export interface OutboxEvent<P = unknown> {
   reviewAt?: number;
 }
 
-/** Handles one event; a rejection means "run me again later" (up to `maxAttempts` runs). */
-export type OutboxHandler<P = unknown> = (event: OutboxEvent<P>) => Promise<void>;
+/** What a handler run gets besides its event. */
+export interface OutboxHandlerContext {
+  /**
+   * Aborts (reason: a `TimeoutError`) when the run outlasts `handlerTimeoutMs`; pass it to the
+   * calls the handler makes (`fetch(url, { signal })`) so they stop too.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Handles one event; a rejection means "run me again later" (up to `maxAttempts` runs), and so
+ * does outlasting `handlerTimeoutMs`. A one-parameter handler `(event) => …` fits as well.
+ */
+export type OutboxHandler<P = unknown> = (
+  event: OutboxEvent<P>,
+  context: OutboxHandlerContext,
+) => Promise<void>;
 
 /** An event as stored in stream fields (payload kept as its JSON text). */
 export interface StoredEvent {

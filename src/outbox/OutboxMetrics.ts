@@ -1,16 +1,19 @@
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS } from '../metrics/names';
 import { counter, gauge } from '../metrics/registry';
+import type { OutboxCounts } from './outboxHealthCheck';
 
 /** How an event's delivery ended, as counted by `statuskit_outbox_events_total{outcome}`. */
 export type OutboxOutcome = 'done' | 'retried' | 'manual_review';
 
 /**
- * The outbox's metrics. Gauges are set from counts the outbox fetched anyway (consumer loop,
- * `healthCheck`, `recoverPending`), so a scrape never does I/O and never hangs on Redis.
+ * The outbox's metrics. Gauges are set from counts the outbox fetched anyway (its background
+ * refresh while started, `healthCheck`, `recoverPending`), so a scrape never does I/O and never
+ * hangs on Redis.
  */
 export class OutboxMetrics {
   private readonly pending: Gauge | undefined;
+  private readonly oldestAge: Gauge | undefined;
   private readonly review: Gauge | undefined;
   private readonly outcomes: Record<OutboxOutcome, Counter.Internal | undefined>;
   /** Last known counts; `undefined` until first fetched. */
@@ -19,6 +22,7 @@ export class OutboxMetrics {
 
   constructor(registry: Registry | undefined) {
     this.pending = registry && gauge(registry, METRICS.outboxPending);
+    this.oldestAge = registry && gauge(registry, METRICS.outboxOldestAge);
     this.review = registry && gauge(registry, METRICS.outboxManualReview);
     const events = registry && counter(registry, METRICS.outboxEvents);
     this.outcomes = {
@@ -34,11 +38,11 @@ export class OutboxMetrics {
   }
 
   /** Publishes freshly fetched counts. */
-  setCounts(pending: number, review: number): void {
-    this.pendingCount = pending;
-    this.reviewCount = review;
-    this.pending?.set(pending);
-    this.review?.set(review);
+  setCounts(counts: OutboxCounts): void {
+    this.pendingCount = counts.pending;
+    this.pending?.set(counts.pending);
+    this.oldestAge?.set((counts.oldestAgeMs ?? 0) / 1000);
+    this.setReview(counts.review);
   }
 
   /** Publishes a freshly fetched manual-review count. */
@@ -47,7 +51,7 @@ export class OutboxMetrics {
     this.review?.set(review);
   }
 
-  /** Adjusts the cached manual-review count after a park (+1) or requeue (−1). */
+  /** Adjusts the cached manual-review count after a park (+n) or requeue (−n). */
   adjustReview(delta: number): void {
     if (this.reviewCount === undefined) return;
     this.reviewCount = Math.max(0, this.reviewCount + delta);

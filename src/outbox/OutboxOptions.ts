@@ -11,9 +11,10 @@ import {
   assertOptions,
   optionalNumber,
 } from '../validation/assert';
-import type { OutboxEvent, OutboxHandler } from './OutboxEvent';
+import { MAX_TIMER_MS } from '../manager/ManagerOptions';
+import type { OutboxEvent, OutboxHandler, OutboxHandlerContext } from './OutboxEvent';
 
-/** How failed handler runs are spaced (the same schedule as `retry`). */
+/** How failed handler runs are spaced (the retry schedule of `retry`). */
 export interface OutboxBackoffOptions {
   /** Delay before the first retry, before jitter. @default 500 */
   baseMs?: number;
@@ -53,6 +54,12 @@ export interface OutboxOptions<P = unknown> {
   trimIntervalMs?: number;
   /** How long `stop()` waits for a handler in flight before giving up (the event stays pending). @default 10000 */
   stopTimeoutMs?: number;
+  /**
+   * Bound on one handler run: its `signal` aborts then, the run counts as failed, and the consumer
+   * moves on, leaving the entry pending (no longer kept fresh) for any consumer to claim once it
+   * has been idle `claimIdleMs`. @default 30000
+   */
+  handlerTimeoutMs?: number;
   /** pino logger. @default silent */
   logger?: Logger;
   /** prom-client registry; `false` for none. @default the global registry */
@@ -72,13 +79,14 @@ export const OUTBOX_DEFAULTS = Object.freeze({
   dedupeTtlMs: 86_400_000,
   trimIntervalMs: 60_000,
   stopTimeoutMs: 10_000,
+  handlerTimeoutMs: 30_000,
 });
 
 /** Options after validation and defaults. */
 export interface ResolvedOutboxOptions<P> {
   redis: RedisClient;
   // Method syntax on purpose: parts typed with `unknown` payloads accept any outbox's options.
-  handler(event: OutboxEvent<P>): Promise<void>;
+  handler(event: OutboxEvent<P>, context: OutboxHandlerContext): Promise<void>;
   stream: string;
   group: string;
   consumer: string;
@@ -91,6 +99,7 @@ export interface ResolvedOutboxOptions<P> {
   dedupeTtlMs: number;
   trimIntervalMs: number;
   stopTimeoutMs: number;
+  handlerTimeoutMs: number;
 }
 
 /** Validates every option (throwing {@link ConfigError} naming it) and applies the defaults. */
@@ -118,6 +127,12 @@ export function resolveOutboxOptions<P>(input: OutboxOptions<P>): ResolvedOutbox
     dedupeTtlMs: ms('dedupeTtlMs', d.dedupeTtlMs),
     trimIntervalMs: ms('trimIntervalMs', d.trimIntervalMs),
     stopTimeoutMs: ms('stopTimeoutMs', d.stopTimeoutMs, 1),
+    // A longer delay overflows Node's timer and fires at once.
+    handlerTimeoutMs: optionalNumber('handlerTimeoutMs', o.handlerTimeoutMs, d.handlerTimeoutMs, {
+      min: 1,
+      max: MAX_TIMER_MS,
+      integer: true,
+    }),
   };
 }
 

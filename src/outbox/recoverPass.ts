@@ -1,6 +1,7 @@
 import type { RedisClient } from '../redis/RedisLike';
 import type { BatchRunner } from './BatchRunner';
-import { command, parseEntries, parseReadReply, type OutboxContext } from './OutboxContext';
+import { command, parseEntries, type OutboxContext } from './OutboxContext';
+import { TAKE_PENDING } from './scripts';
 import type { BatchCounts } from './AckBuffer';
 
 /** What one recovery pass found and did. */
@@ -20,9 +21,10 @@ function add(total: RecoveryCounts, part: BatchCounts): void {
 }
 
 /**
- * One recovery pass: first re-runs this consumer's own pending entries (XREADGROUP from id 0,
- * page by page), then claims every other consumer's entry idle longer than `claimIdleMs`
- * (XAUTOCLAIM) and runs it. Stops starting new runs once `signal` aborts. Internal.
+ * One recovery pass: first re-runs this consumer's own pending entries, then claims every other
+ * consumer's entry idle longer than `claimIdleMs` (a dead consumer's) and runs it, page by page.
+ * Both skip the entries whose run timed out here lately (see `AbandonedRuns`). Stops
+ * starting new runs once `signal` aborts. Internal.
  */
 export async function recoverPass<P>(
   ctx: OutboxContext<P>,
@@ -38,70 +40,38 @@ export async function recoverPass<P>(
     claimed: 0,
     deleted: 0,
   };
-  await replayOwn(ctx, runner, client, signal, total);
-  await claimIdle(ctx, runner, client, signal, total);
+  runner.abandoned.prune();
+  await takePending(ctx, runner, client, signal, total, true);
+  await takePending(ctx, runner, client, signal, total, false);
   return total;
 }
 
-async function replayOwn<P>(
+async function takePending<P>(
   ctx: OutboxContext<P>,
   runner: BatchRunner<P>,
   client: RedisClient,
   signal: AbortSignal,
   total: RecoveryCounts,
+  own: boolean,
 ): Promise<void> {
   const { opts, keys } = ctx;
-  let cursor = '0';
+  const minIdle = own ? 0 : opts.claimIdleMs;
+  let start = '-';
   while (!signal.aborted) {
-    const reply = await command(ctx, client, 'outbox read pending', (c) =>
-      c.call(
-        'XREADGROUP',
-        'GROUP',
-        opts.group,
-        opts.consumer,
-        'COUNT',
-        opts.batchSize,
-        'STREAMS',
-        keys.stream,
-        cursor,
+    const reply = (await command(ctx, client, own ? 'outbox read pending' : 'outbox claim', (c) =>
+      TAKE_PENDING.run(
+        c,
+        [keys.stream],
+        [opts.group, opts.consumer, start, opts.batchSize, minIdle, own ? 1 : 0, ...runner.abandoned.ids()],
       ),
-    );
-    const entries = parseReadReply(reply);
-    if (entries.length === 0) return;
-    total.ownPending += entries.length;
-    add(total, await runner.run(client, entries, false, signal));
-    if (entries.length < opts.batchSize) return;
-    cursor = entries[entries.length - 1].streamId;
-  }
-}
-
-async function claimIdle<P>(
-  ctx: OutboxContext<P>,
-  runner: BatchRunner<P>,
-  client: RedisClient,
-  signal: AbortSignal,
-  total: RecoveryCounts,
-): Promise<void> {
-  const { opts, keys } = ctx;
-  let cursor = '0-0';
-  while (!signal.aborted) {
-    const reply = (await command(ctx, client, 'outbox claim', (c) =>
-      c.call(
-        'XAUTOCLAIM',
-        keys.stream,
-        opts.group,
-        opts.consumer,
-        opts.claimIdleMs,
-        cursor,
-        'COUNT',
-        opts.batchSize,
-      ),
-    )) as [unknown, unknown, unknown?];
-    const entries = parseEntries(reply[1]);
-    total.claimed += entries.length;
-    total.deleted += Array.isArray(reply[2]) ? reply[2].length : 0;
+    )) as [number, string, unknown[]];
+    const entries = parseEntries(reply[2]);
+    const deleted = entries.filter((e) => e.fields === null).length;
+    total.deleted += deleted;
+    if (own) total.ownPending += entries.length - deleted;
+    else total.claimed += entries.length - deleted;
     if (entries.length > 0) add(total, await runner.run(client, entries, false, signal));
-    cursor = String(reply[0]);
-    if (cursor === '0-0') return;
+    if (Number(reply[0]) < opts.batchSize) return;
+    start = `(${String(reply[1])}`;
   }
 }

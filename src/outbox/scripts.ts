@@ -70,17 +70,54 @@ return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 `);
 
 /**
- * Parks an entry for manual review atomically with its acknowledgement. The record is written
- * before the XACK, so a refused write (out of memory) leaves the entry pending rather than lost.
- * KEYS: stream, state, review. ARGV: group, streamId, event id, JSON record. Returns 0 (and parks
- * nothing) when the entry is no longer pending, i.e. someone else already finished it.
+ * Parks an entry for manual review atomically with its acknowledgement, under its own stream id:
+ * two parked events with one event id (added again after `dedupeTtlMs`) are two records. The
+ * record is written before the XACK, so a refused write (out of memory) leaves the entry pending
+ * rather than lost. KEYS: stream, state, review. ARGV: group, streamId, JSON record. Returns 0 (and
+ * parks nothing) when the entry is no longer pending, i.e. someone else already finished it.
  */
 export const REVIEW = new LuaScript(`
 if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then return 0 end
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HDEL', KEYS[2], ARGV[2], ARGV[2] .. ':e')
 return 1
+`);
+
+/**
+ * One page of pending entries taken by this consumer for a run: its own (`own` = 1, any idle time)
+ * or every consumer's entries idle at least `minIdle` ms (a dead consumer's, `own` = 0). Each is
+ * re-claimed (XCLAIM JUSTID, which also resets its idle time), except the entries passed to skip:
+ * those are left to go idle. Checking and claiming in one script means an entry another consumer
+ * took meanwhile is never taken back. KEYS: stream. ARGV: group, consumer, start (`-` or
+ * `(<id>`), count, minIdle, own, streamId to skip... Returns {entries scanned, last id scanned,
+ * {{id, fields or false when deleted from the stream}...}}.
+ */
+export const TAKE_PENDING = new LuaScript(`
+local rows
+if ARGV[6] == '1' then
+  rows = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[5]), ARGV[3], '+', tonumber(ARGV[4]), ARGV[2])
+else
+  rows = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[5]), ARGV[3], '+', tonumber(ARGV[4]))
+end
+local skip = {}
+for i = 7, #ARGV do skip[ARGV[i]] = true end
+local out = {}
+local last = ''
+for _, row in ipairs(rows) do
+  local id = row[1]
+  last = id
+  if not skip[id] then
+    local entry = redis.call('XRANGE', KEYS[1], id, id)
+    if #entry == 0 then
+      out[#out + 1] = {id, false}
+    else
+      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id, 'JUSTID')
+      out[#out + 1] = entry[1]
+    end
+  end
+end
+return {#rows, last, out}
 `);
 
 /**
@@ -101,28 +138,66 @@ return kept
 `);
 
 /**
- * Puts a parked event back on the stream (and renews its idempotency key); the record is removed
- * last, so a refused XADD leaves it parked. KEYS: stream, review, id key. ARGV: id, type, payload,
- * createdAt, dedupe TTL ms. Returns the new stream id, or nil when the event is not parked.
+ * Puts parked events back on the stream, in the order given, and renews their idempotency key;
+ * each record is removed after its XADD, so a refused XADD leaves it parked. A record removed
+ * meanwhile (requeued by someone else) is skipped. KEYS: stream, review, id key. ARGV: dedupe TTL
+ * ms, then per record: review field, id, type, payload, createdAt. Returns how many were requeued.
  */
 export const REQUEUE = new LuaScript(`
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return false end
-local sid = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'type', ARGV[2], 'payload', ARGV[3], 'createdAt', ARGV[4])
-if tonumber(ARGV[5]) > 0 then
-  redis.call('SET', KEYS[3], '1', 'PX', ARGV[5])
-else
-  redis.call('SET', KEYS[3], '1')
+local requeued = 0
+for i = 2, #ARGV, 5 do
+  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then
+    redis.call('XADD', KEYS[1], '*', 'id', ARGV[i + 1], 'type', ARGV[i + 2], 'payload', ARGV[i + 3], 'createdAt', ARGV[i + 4])
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    requeued = requeued + 1
+  end
 end
-redis.call('HDEL', KEYS[2], ARGV[1])
-return sid
+if requeued > 0 then
+  if tonumber(ARGV[1]) > 0 then
+    redis.call('SET', KEYS[3], '1', 'PX', ARGV[1])
+  else
+    redis.call('SET', KEYS[3], '1')
+  end
+end
+return requeued
 `);
 
-/** Pending count of the group (0 before it exists) and size of manual review. KEYS: stream, review. ARGV: group. */
+/**
+ * What is not handled yet, for the gauges and the health check. KEYS: stream, review. ARGV: group.
+ * Returns {pending (delivered, not acknowledged), undelivered, parked, ms timestamp of the oldest
+ * unhandled entry's id or -1, the server's clock in ms}. Undelivered is the group's `lag` (Redis
+ * 7); when Redis cannot tell it (older servers, or after entries were deleted) the entries after
+ * the last-delivered id are counted, at most 10000. Before the group exists every entry counts.
+ */
 export const COUNTS = new LuaScript(`
-local pending = 0
-local summary = redis.pcall('XPENDING', KEYS[1], ARGV[1])
-if type(summary) == 'table' and summary.err == nil then pending = summary[1] end
-return {pending, redis.call('HLEN', KEYS[2])}
+local function ms(id) return tonumber(string.match(id, '^(%d+)')) end
+local function first(from)
+  local e = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 1)
+  if #e == 0 then return -1 end
+  return ms(e[1][1])
+end
+local now = redis.call('TIME')
+local clock = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local parked = redis.call('HLEN', KEYS[2])
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0, parked, -1, clock} end
+local group = nil
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local info = {}
+  for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+  if info['name'] == ARGV[1] then group = info end
+end
+if group == nil then return {0, redis.call('XLEN', KEYS[1]), parked, first('-'), clock} end
+local pending = group['pending']
+local after = '(' .. group['last-delivered-id']
+local lag = group['lag']
+if type(lag) ~= 'number' then lag = #redis.call('XRANGE', KEYS[1], after, '+', 'COUNT', 10000) end
+local oldest = -1
+if pending > 0 then
+  oldest = ms(redis.call('XPENDING', KEYS[1], ARGV[1])[2])
+elseif lag > 0 then
+  oldest = first(after)
+end
+return {pending, lag, parked, oldest, clock}
 `);
 
 /**

@@ -124,11 +124,10 @@ describe('RedisFlagStore while Redis is down or frozen', () => {
     await a.set('checkout', true);
     await waitFor(() => b.isEnabled('checkout'), PROPAGATION_BOUND_MS);
     await server.kill();
-    for (const f of [a, b]) {
-      const start = performance.now();
-      for (let i = 0; i < 1000; i++) expect(f.isEnabled('checkout')).toBe(true);
-      expect(performance.now() - start).toBeLessThan(250);
-    }
+    // isEnabled is synchronous (a boolean, never a promise): it reads the snapshot in memory and
+    // cannot wait on Redis. How fast it is, is the benchmarks' business: a timed loop here failed
+    // on a loaded CI machine without telling anything about Redis.
+    for (const f of [a, b]) expect(f.isEnabled('checkout')).toBe(true);
     for (const f of [a, b]) {
       const start = Date.now();
       const err = await f.set('checkout', false).catch((e: unknown) => e);

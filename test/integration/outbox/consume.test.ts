@@ -4,30 +4,17 @@ import { RedisServer } from '../../support/RedisServer';
 import type { OutboxEvent } from '../../../src/outbox/OutboxEvent';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import { logSink } from '../../support/logSink';
-import { readyClient, sleep, testClient, testOutbox, waitFor } from './helpers';
+import { outboxSuite, readyClient, sleep, testClient, testOutbox, waitFor } from './helpers';
 
 describe('Outbox consumer loop', () => {
+  const suite = outboxSuite('consume');
+  const { track, stream } = suite;
   let server: RedisServer;
   let redis: Redis;
-  let n = 0;
-  const stream = (): string => `consume:outbox${++n}`;
-  const outboxes: Outbox[] = [];
-  const track = <T extends Outbox>(o: T): T => (outboxes.push(o), o);
+  beforeAll(() => ({ server, redis } = suite.current()));
   /** Pending entries of the group; -1 before the consumer created it. */
   const pending = async (o: Outbox): Promise<number> =>
     ((await redis.xpending(o.streamKey, 'statuskit').catch(() => [-1])) as [number])[0];
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = await readyClient(server.url);
-  });
-  afterEach(async () => {
-    await Promise.all(outboxes.splice(0).map((o) => o.stop()));
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
 
   it('runs the handler once for every added event, in order, and acknowledges each', async () => {
     const seen: OutboxEvent[] = [];

@@ -43,15 +43,29 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
     build.cleanup();
   });
 
-  it('loses no event across crashes at random moments, inside the handler and between handling and acking', async () => {
+  it('loses no event across crashes at random moments, inside the handler, between handling and acking, and with handlers that never settle', async () => {
     const keys = outboxKeys(STREAM);
     const pendingAtKill: number[] = [];
+    /** Event ids in manual review (each parked entry is a record under its stream id). */
+    const reviewIds = async (): Promise<string[]> =>
+      (await redis.hvals(keys.review)).map((text) => (JSON.parse(text) as { id: string }).id);
 
     // Round 1 dies inside the handler of e-40; round 2 right after handling e-80, before its ack.
     const inHandler = startWorker({ KILL_IN_HANDLER: 'e-40' });
     expect((await inHandler.exited).signal).toBe('SIGKILL');
     const afterHandler = startWorker({ KILL_AFTER_HANDLER: 'e-80' });
     expect((await afterHandler.exited).signal).toBe('SIGKILL');
+
+    // From here on a second, live consumer takes part whose handler never settles for some events:
+    // each must time out, be given up and run again (here or elsewhere) while the crashes go on.
+    const hanger = startWorker({
+      CONSUMER: 'hanger',
+      N: 0,
+      HANG_MOD: 40,
+      HANDLER_TIMEOUT_MS: 300,
+      CLAIM_IDLE_MS: 1500,
+    });
+    await hanger.waitForLine('ready');
 
     for (let round = 0; round < RANDOM_ROUNDS; round++) {
       const w = startWorker();
@@ -67,7 +81,7 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
       const [added, handled, review, pending] = await Promise.all([
         redis.smembers('test:added'),
         redis.smembers('test:handled'),
-        redis.hkeys(keys.review),
+        reviewIds(),
         redis.xpending(keys.stream, 'statuskit') as Promise<[number]>,
       ]);
       const done = new Set([...handled, ...review]);
@@ -75,23 +89,29 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
     };
     await waitFor('every added event handled or in manual review', settled, 30_000);
     last.child.kill('SIGTERM');
+    hanger.child.kill('SIGTERM'); // its abandoned handlers never settle, yet it stops and exits
     expect(await last.exited).toEqual({ code: 0, signal: null });
+    expect(await hanger.exited).toEqual({ code: 0, signal: null });
 
     const added = await redis.smembers('test:added');
     const handled = new Set(await redis.smembers('test:handled'));
-    const review = new Set(await redis.hkeys(keys.review));
+    const review = new Set(await reviewIds());
     const runs = await redis.hgetall('test:runs');
     const lost = added.filter((id) => !handled.has(id) && !review.has(id));
     const duplicates = Object.values(runs).filter((r) => Number(r) > 1).length;
+    const hung = await redis.smembers('test:hung');
     console.log(
       `outbox crash test: ${added.length} added, ${handled.size} handled, ${review.size} in manual review, ` +
-        `${lost.length} lost, ${duplicates} handled more than once, pending at each kill: ${pendingAtKill.join(', ')}`,
+        `${lost.length} lost, ${duplicates} handled more than once, ${hung.length} hung in one consumer, ` +
+        `pending at each kill: ${pendingAtKill.join(', ')}`,
     );
     expect(lost).toEqual([]);
     expect(pendingAtKill.filter((p) => p > 0).length).toBeGreaterThanOrEqual(RANDOM_ROUNDS / 2); // mid-processing
     expect([...review].sort()).toEqual([...POISON].sort());
+    expect(hung.length).toBeGreaterThan(0);
+    expect(hung.filter((id) => !handled.has(id))).toEqual([]);
     expect(handled.has('e-40')).toBe(true);
     expect(Number(runs['e-80'])).toBeGreaterThanOrEqual(2); // handled, killed before the ack, replayed
     for (const id of POISON) expect(Number(await redis.get(`test:runs:${id}`))).toBeLessThanOrEqual(3);
-  });
+  }, 90_000);
 });

@@ -1,4 +1,7 @@
+import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
+import { RedisServer } from '../../support/RedisServer';
+import { readyClient } from '../../support/redisClient';
 import { Outbox } from '../../../src/outbox/Outbox';
 import type { OutboxOptions } from '../../../src/outbox/OutboxOptions';
 
@@ -33,4 +36,36 @@ export function testOutbox<P = unknown>(
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Registers the hooks of a suite on one real redis-server: `current()` is the server and a ready
+ * client (from `beforeAll` on), `track(o)` stops the outbox after its test, and `stream()` names a
+ * fresh stream per call.
+ */
+export function outboxSuite(prefix: string): {
+  current: () => { server: RedisServer; redis: Redis };
+  track: <T extends Outbox>(o: T) => T;
+  stream: () => string;
+} {
+  let server: RedisServer;
+  let redis: Redis;
+  let n = 0;
+  const outboxes: Outbox[] = [];
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    redis = await readyClient(server.url);
+  });
+  afterEach(async () => {
+    await Promise.all(outboxes.splice(0).map((o) => o.stop()));
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  return {
+    current: () => ({ server, redis }),
+    track: (o) => (outboxes.push(o), o),
+    stream: () => `${prefix}:outbox${++n}`,
+  };
 }

@@ -3,30 +3,16 @@ import { Registry } from 'prom-client';
 import { RedisServer } from '../../support/RedisServer';
 import { LEVEL, logSink } from '../../support/logSink';
 import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
-import type { Outbox } from '../../../src/outbox/Outbox';
-import { readyClient, testOutbox, waitFor } from './helpers';
+import { outboxSuite, readyClient, sleep, testOutbox, waitFor } from './helpers';
 
 const signal = new AbortController().signal;
 
 describe('Outbox manual review, health and metrics', () => {
+  const suite = outboxSuite('review');
+  const { track, stream } = suite;
   let server: RedisServer;
   let redis: Redis;
-  let n = 0;
-  const stream = (): string => `review:outbox${++n}`;
-  const outboxes: Outbox[] = [];
-  const track = <T extends Outbox>(o: T): T => (outboxes.push(o), o);
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = await readyClient(server.url);
-  });
-  afterEach(async () => {
-    await Promise.all(outboxes.splice(0).map((o) => o.stop()));
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
+  beforeAll(() => ({ server, redis } = suite.current()));
 
   it('parks a poison event after exactly maxAttempts runs, with its last error redacted, and logs it', async () => {
     const { logger, lines } = logSink();
@@ -87,7 +73,7 @@ describe('Outbox manual review, health and metrics', () => {
     await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
     expect(await check.check({ signal })).toEqual({
       status: 'MINOR',
-      message: '1 event need manual review',
+      message: '1 event needs manual review; 0 pending',
       observedValue: 1,
       observedUnit: 'events',
     });
@@ -95,6 +81,88 @@ describe('Outbox manual review, health and metrics', () => {
     expect(await outbox.requeue('p-1')).toBe(true);
     await waitFor('handled', async () => (await outbox.manualReview()).length === 0);
     expect(await check.check({ signal })).toMatchObject({ status: 'OK' });
+  });
+
+  it('keeps two parked events with the same id as two entries, and requeue runs both, oldest first', async () => {
+    const registry = new Registry();
+    let healed = false;
+    const ran: unknown[] = [];
+    const outbox = track(
+      testOutbox({
+        redis,
+        registry,
+        stream: stream(),
+        maxAttempts: 1,
+        dedupeTtlMs: 50,
+        handler: async (e) => {
+          if (!healed) throw new Error(`broken ${String(e.payload)}`);
+          ran.push(e.payload);
+        },
+      }),
+    );
+    outbox.start();
+    await outbox.add({ type: 't', payload: 'first', id: 'dup' });
+    await waitFor('first parked', async () => (await outbox.manualReview()).length === 1);
+    await sleep(100); // the id is forgotten: the same id is a new event now
+    await outbox.add({ type: 't', payload: 'second', id: 'dup' });
+    await waitFor('second parked', async () => (await outbox.manualReview()).length === 2);
+    const parked = await outbox.manualReview();
+    expect(parked.map((e) => [e.id, e.payload])).toEqual([
+      ['dup', 'first'],
+      ['dup', 'second'],
+    ]);
+    expect(parked[0].streamId).not.toBe(parked[1].streamId);
+    expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review 2\b/);
+    expect(await outbox.healthCheck().check({ signal })).toMatchObject({ status: 'MINOR', observedValue: 2 });
+
+    healed = true;
+    expect(await outbox.requeue('dup')).toBe(true);
+    expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review 0\b/);
+    await waitFor('both ran', () => ran.length === 2);
+    expect(ran).toEqual(['first', 'second']);
+    expect(await outbox.manualReview()).toEqual([]);
+    expect(await outbox.requeue('dup')).toBe(false);
+  });
+
+  it('counts never-delivered events as pending and reports the age of the oldest one', async () => {
+    const registry = new Registry();
+    const outbox = track(
+      testOutbox({
+        redis,
+        registry,
+        stream: stream(),
+        batchSize: 1,
+        handler: () => new Promise(() => undefined),
+      }),
+    );
+    const check = outbox.healthCheck({ maxAgeMs: 300 });
+    expect(await check.check({ signal })).toMatchObject({ status: 'OK', message: '0 pending' });
+    // One consumer's handler hangs on the first event; the other three are never delivered.
+    outbox.start();
+    for (let i = 0; i < 4; i++) await outbox.add({ type: 't', payload: i });
+    await waitFor('one delivered', async () => {
+      const summary = await redis.xpending(outbox.streamKey, 'statuskit').catch(() => [0]);
+      return (summary as [number])[0] === 1;
+    });
+    const fresh = await check.check({ signal });
+    expect(fresh).toMatchObject({ status: 'OK', observedValue: 4, observedUnit: 'events' });
+    expect((fresh as { message: string }).message).toMatch(/^4 pending, the oldest \d+(\.\d+)? s old$/);
+    await waitFor('gauge shows four pending', async () =>
+      /statuskit_outbox_pending 4\b/.test(await registry.metrics()),
+    );
+
+    await sleep(400);
+    const old = await check.check({ signal });
+    expect(old).toMatchObject({ status: 'MINOR' });
+    expect((old as { message: string }).message).toMatch(
+      /^4 pending, the oldest \d+(\.\d+)? s old \(over 0\.3 s\)$/,
+    );
+    const age = Number(/statuskit_outbox_oldest_age_seconds ([\d.]+)/.exec(await registry.metrics())?.[1]);
+    expect(age).toBeGreaterThanOrEqual(0.3);
+    expect(age).toBeLessThan(30);
+
+    await sleep(1200);
+    expect(await check.check({ signal })).toMatchObject({ status: 'MAJOR' });
   });
 
   it('resolves false when asked to requeue an id that is not in manual review', async () => {

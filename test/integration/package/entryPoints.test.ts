@@ -9,6 +9,10 @@ const root = path.resolve(__dirname, '../../..');
 const consumer = path.join(root, 'test/artifacts/pack-consumer');
 const entries = ['statuskit', 'statuskit/middleware', 'statuskit/checks'];
 
+function packedFiles(tarball: string): string[] {
+  return execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
 function run(args: string[], cwd: string): string {
   return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60_000 });
 }
@@ -38,14 +42,42 @@ describe('published package', () => {
     fs.writeFileSync(path.join(consumer, 'package.json'), '{"name":"consumer","private":true}');
   }, 180_000);
 
-  it('ships only dist and the README', () => {
-    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  it('ships dist, the sources its maps point to, and the docs', () => {
+    const files = packedFiles(tarball);
     expect(
       files.every((f) =>
-        /^package\/(dist\/(src|middleware|checks)\/|README\.md|package\.json|LICENSE)/.test(f),
+        /^package\/((dist\/)?(src|middleware|checks)\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(
+          f,
+        ),
       ),
     ).toBe(true);
-    expect(files).toContain('package/dist/src/index.d.ts');
+    expect(files).toEqual(
+      expect.arrayContaining(['package/dist/src/index.d.ts', 'package/src/index.ts', 'package/LICENSE']),
+    );
+  });
+
+  it('every source map (code and declarations) points at sources inside the package', () => {
+    const pkg = path.join(consumer, 'node_modules/statuskit');
+    const maps = packedFiles(tarball).filter((f) => f.endsWith('.map'));
+    // One .js.map and one .d.ts.map per compiled module, so go-to-definition and stack traces reach the .ts.
+    expect(maps).toEqual(
+      expect.arrayContaining(['package/dist/src/index.js.map', 'package/dist/checks/index.d.ts.map']),
+    );
+    const unresolved: string[] = [];
+    for (const map of maps) {
+      const file = path.join(pkg, map.slice('package/'.length));
+      const { sources, sourceRoot = '' } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) {
+        const resolved = path.resolve(path.dirname(file), sourceRoot, source);
+        if (!resolved.startsWith(pkg + path.sep) || !fs.existsSync(resolved))
+          unresolved.push(`${map}: ${source}`);
+      }
+    }
+    expect(unresolved).toEqual([]);
   });
 
   it.each(entries)('require(%p) works', (entry) => {

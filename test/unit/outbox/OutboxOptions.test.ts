@@ -24,6 +24,7 @@ describe('Outbox options', () => {
       dedupeTtlMs: 86_400_000,
       trimIntervalMs: 60_000,
       stopTimeoutMs: 10_000,
+      handlerTimeoutMs: 30_000,
     });
     expect(OUTBOX_DEFAULTS.maxAttempts).toBe(3);
   });
@@ -49,6 +50,16 @@ describe('Outbox options', () => {
     ['dedupeTtlMs', { dedupeTtlMs: NaN }, '`dedupeTtlMs` must be an integer ≥ 0, got NaN'],
     ['trimIntervalMs', { trimIntervalMs: -5 }, '`trimIntervalMs` must be an integer ≥ 0, got -5'],
     ['stopTimeoutMs', { stopTimeoutMs: 0 }, '`stopTimeoutMs` must be an integer ≥ 1, got 0'],
+    [
+      'handlerTimeoutMs',
+      { handlerTimeoutMs: 0 },
+      '`handlerTimeoutMs` must be an integer ≥ 1 ≤ 2147483647, got 0',
+    ],
+    [
+      'handlerTimeoutMs',
+      { handlerTimeoutMs: 2 ** 31 },
+      '`handlerTimeoutMs` must be an integer ≥ 1 ≤ 2147483647',
+    ],
     ['backoff', { backoff: 5 as never }, '`backoff` must be an options object, got 5'],
     ['backoff.baseMs', { backoff: { baseMs: 0 } }, '`backoff.baseMs` must be a number ≥ 1, got 0'],
     [

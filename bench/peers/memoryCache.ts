@@ -7,10 +7,10 @@
  * Run: npx tsc -p tsconfig.bench.json; node dist-bench/bench/memoryCache.js
  */
 import { LRUCache } from 'lru-cache';
-import type { CacheEntry, CacheTier } from '../src/cache/CacheTier';
-import { MemoryCache } from '../src/cache/MemoryCache';
+import type { CacheEntry, CacheTier } from '../../src/cache/CacheTier';
+import { MemoryCache } from '../../src/cache/MemoryCache';
 import { memoryHit } from './fallback';
-import { median } from './lib/stats';
+import { median } from '../lib/stats';
 
 const SIZES = [1_000, 10_000, 100_000] as const;
 const QUICK = process.env.BENCH_QUICK === '1';

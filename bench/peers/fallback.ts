@@ -3,17 +3,17 @@
  * `wrap` on equivalent stores (Keyv's in-memory Map; Keyv + @keyv/redis on the same redis-server),
  * in the same run; then the latency of calls while Redis is frozen (SIGSTOP).
  *
- * Run: npx tsc -p tsconfig.bench.json; node dist-bench/bench/fallback.js
+ * Run: npm run bench -- fallback (installs bench/peers's packages on first use)
  */
 import KeyvRedis, { Keyv } from '@keyv/redis';
 import { createCache, type Cache } from 'cache-manager';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
-import type { CacheTier } from '../src/cache/CacheTier';
-import { MemoryCache } from '../src/cache/MemoryCache';
-import { RedisCache } from '../src/cache/RedisCache';
-import { fallback } from '../src/fallback/fallback';
-import { RedisServer } from '../test/support/RedisServer';
+import type { CacheTier } from '../../src/cache/CacheTier';
+import { MemoryCache } from '../../src/cache/MemoryCache';
+import { RedisCache } from '../../src/cache/RedisCache';
+import { fallback } from '../../src/fallback/fallback';
+import { RedisServer } from '../../test/support/RedisServer';
 
 const KEYS = 1000;
 const TTL_MS = 10 * 60_000;

@@ -1,0 +1,148 @@
+import type Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import type { Outbox } from '../../../src/outbox/Outbox';
+import type { OutboxEvent } from '../../../src/outbox/OutboxEvent';
+import { outboxSuite, sleep, testOutbox, waitFor } from './helpers';
+
+const never = (): Promise<void> => new Promise(() => undefined);
+
+describe('Outbox handler timeout', () => {
+  const suite = outboxSuite('timeout');
+  const { track, stream } = suite;
+  let redis: Redis;
+  beforeAll(() => ({ redis } = suite.current()));
+  const pendingOf = async (o: Outbox, consumer?: string): Promise<string[]> => {
+    const rows = (await (
+      consumer
+        ? redis.xpending(o.streamKey, 'statuskit', '-', '+', 100, consumer)
+        : redis.xpending(o.streamKey, 'statuskit', '-', '+', 100)
+    ).catch(() => [])) as [string][]; // [] before the consumer created the group
+    return rows.map(([id]) => id);
+  };
+
+  it('aborts a handler that never settles at handlerTimeoutMs, counts a failed run, and handles the events behind it', async () => {
+    const registry = new Registry();
+    const handled: OutboxEvent[] = [];
+    let stuckSignal: AbortSignal | undefined;
+    const outbox = track(
+      testOutbox({
+        redis,
+        registry,
+        stream: stream(),
+        handlerTimeoutMs: 200,
+        claimIdleMs: 600,
+        handler: async (event, { signal }) => {
+          if (event.id === 'stuck' && event.attempts === 1) {
+            stuckSignal = signal;
+            return never();
+          }
+          handled.push(event);
+        },
+      }),
+    );
+    outbox.start();
+    await outbox.add({ type: 't', payload: 0, id: 'stuck' });
+    for (let i = 1; i <= 5; i++) await outbox.add({ type: 't', payload: i, id: `ok-${i}` });
+
+    await waitFor('the five events behind the stuck one handled', () => handled.length === 5, 5000);
+    expect(stuckSignal?.aborted).toBe(true);
+    expect(stuckSignal?.reason).toMatchObject({ name: 'TimeoutError' });
+    // Not retried in place: the entry is left pending, for whichever consumer claims it when idle.
+    await waitFor(
+      'the stuck event ran again and was handled',
+      () => handled.some((e) => e.id === 'stuck'),
+      10_000,
+    );
+    expect(handled.find((e) => e.id === 'stuck')?.attempts).toBe(2);
+    await waitFor('nothing pending', async () => (await pendingOf(outbox)).length === 0);
+    const text = await registry.metrics();
+    expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 6');
+    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 1');
+  });
+
+  it('lets another live consumer claim the entry of a handler that hangs: the hung consumer stops holding it', async () => {
+    const s = stream();
+    const handledByB: OutboxEvent[] = [];
+    const a = track(
+      testOutbox({
+        redis,
+        stream: s,
+        consumer: 'a',
+        handlerTimeoutMs: 150,
+        claimIdleMs: 400,
+        maxAttempts: 20,
+        handler: never,
+      }),
+    );
+    await a.add({ type: 't', payload: 1, id: 'hangs-in-a' });
+    a.start();
+    await waitFor('a holds the entry', async () => (await pendingOf(a, 'a')).length === 1);
+    const b = track(
+      testOutbox({
+        redis,
+        stream: s,
+        consumer: 'b',
+        claimIdleMs: 400,
+        handler: async (e) => void handledByB.push(e),
+      }),
+    );
+    b.start();
+    await waitFor('b claimed and handled it', () => handledByB.length === 1, 10_000);
+    expect(handledByB[0]).toMatchObject({ id: 'hangs-in-a' });
+    expect(handledByB[0].attempts).toBeGreaterThanOrEqual(2);
+    await waitFor('nothing pending', async () => (await pendingOf(a)).length === 0);
+  });
+
+  it('ignores a hung handler that settles after its timeout: no extra ack, no lost run count', async () => {
+    const registry = new Registry();
+    const runs: number[] = [];
+    let settleLate!: () => void;
+    const outbox = track(
+      testOutbox({
+        redis,
+        registry,
+        stream: stream(),
+        handlerTimeoutMs: 150,
+        claimIdleMs: 500,
+        maxAttempts: 3,
+        handler: async (event) => {
+          runs.push(event.attempts);
+          if (event.attempts === 1) return new Promise<void>((resolve) => (settleLate = resolve));
+          if (event.attempts === 2) {
+            settleLate(); // the first run finishes now, long after it timed out
+            await sleep(50);
+            throw new Error('second run fails');
+          }
+        },
+      }),
+    );
+    outbox.start();
+    await outbox.add({ type: 't', payload: 1, id: 'late' });
+    await waitFor('the third run', () => runs.length === 3, 10_000);
+    await waitFor('nothing pending', async () => (await pendingOf(outbox)).length === 0);
+    expect(runs).toEqual([1, 2, 3]);
+    const text = await registry.metrics();
+    expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 1');
+    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 2');
+    expect(await outbox.manualReview()).toEqual([]);
+  });
+
+  it('parks an event whose every run times out after maxAttempts runs', async () => {
+    const outbox = track(
+      testOutbox({
+        redis,
+        stream: stream(),
+        handlerTimeoutMs: 100,
+        claimIdleMs: 200,
+        maxAttempts: 2,
+        handler: never,
+      }),
+    );
+    outbox.start();
+    await outbox.add({ type: 't', payload: 1, id: 'always-hangs' });
+    await waitFor('parked', async () => (await outbox.manualReview()).length === 1, 10_000);
+    const [parked] = await outbox.manualReview();
+    expect(parked).toMatchObject({ id: 'always-hangs', attempts: 2, lastError: { name: 'TimeoutError' } });
+    expect(parked.lastError?.message).toBe('outbox handler timed out after 100 ms');
+  });
+});
