@@ -6,7 +6,8 @@ import { FeatureFlags } from '../../../src/flags/FeatureFlags';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { logSink } from '../../support/logSink';
 import { RedisServer } from '../../support/RedisServer';
-import { Clients, waitFor, waitReady } from './flagTestKit';
+import { Clients, waitReady } from './flagTestKit';
+import { waitFor } from '../../support/waitFor';
 
 /** Generous margins: a busy shared 2-core machine. */
 const PROPAGATION_BOUND_MS = 1000;
@@ -55,7 +56,10 @@ describe('RedisFlagStore across instances', () => {
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
       await a.set('partner-api.enabled', i % 2 === 0, { actor: 'ops' });
-      await waitFor(() => b.isEnabled('partner-api.enabled') === (i % 2 === 0), PROPAGATION_BOUND_MS);
+      await waitFor(() => b.isEnabled('partner-api.enabled') === (i % 2 === 0), {
+        timeoutMs: PROPAGATION_BOUND_MS,
+        intervalMs: 5,
+      });
       times.push(performance.now() - start);
     }
     // Reported to the lead: set() round trip plus pub/sub delivery to the other instance.
@@ -77,7 +81,11 @@ describe('RedisFlagStore across instances', () => {
       updatedBy: 'script',
     };
     await raw.hset(hash, 'silent', JSON.stringify(flag)); // no PUBLISH: only polling can see it
-    const took = await waitFor(() => b.isEnabled('silent'), refreshMs + MARGIN_MS, 'polling converges');
+    const took = await waitFor(() => b.isEnabled('silent'), {
+      timeoutMs: refreshMs + MARGIN_MS,
+      intervalMs: 5,
+      what: 'polling converges',
+    });
     expect(took).toBeLessThan(refreshMs + MARGIN_MS);
   });
 
@@ -85,23 +93,23 @@ describe('RedisFlagStore across instances', () => {
     const refreshMs = 500;
     const { a, b, clientA } = await pair(refreshMs);
     await a.set('kept', true);
-    await waitFor(() => b.isEnabled('kept'), PROPAGATION_BOUND_MS);
+    await waitFor(() => b.isEnabled('kept'), { timeoutMs: PROPAGATION_BOUND_MS, intervalMs: 5 });
     await server.restart();
     expect(a.isEnabled('kept')).toBe(true);
     expect(b.isEnabled('kept')).toBe(true);
-    await waitFor(() => a.stale === false && a.lastSyncAt > 0, 10_000);
+    await waitFor(() => a.stale === false && a.lastSyncAt > 0, { timeoutMs: 10_000, intervalMs: 5 });
     // Writer reconnected: set as soon as it can, while the other side's subscriber may still be away.
     await waitReady(clientA);
     await retryUntilStored(() => a.set('after-restart', true));
-    const took = await waitFor(
-      () => b.isEnabled('after-restart'),
-      refreshMs + MARGIN_MS,
-      'converges after restart',
-    );
+    const took = await waitFor(() => b.isEnabled('after-restart'), {
+      timeoutMs: refreshMs + MARGIN_MS,
+      intervalMs: 5,
+      what: 'converges after restart',
+    });
     expect(took).toBeLessThan(refreshMs + MARGIN_MS);
     expect(b.isEnabled('kept')).toBe(true);
     await a.set('after-restart', false);
-    await waitFor(() => !b.isEnabled('after-restart'), PROPAGATION_BOUND_MS);
+    await waitFor(() => !b.isEnabled('after-restart'), { timeoutMs: PROPAGATION_BOUND_MS, intervalMs: 5 });
   });
 });
 
@@ -122,7 +130,7 @@ describe('RedisFlagStore while Redis is down or frozen', () => {
   it('killed: isEnabled answers the last value at once, set rejects clearly and changes nothing', async () => {
     const { a, b } = await pair(200);
     await a.set('checkout', true);
-    await waitFor(() => b.isEnabled('checkout'), PROPAGATION_BOUND_MS);
+    await waitFor(() => b.isEnabled('checkout'), { timeoutMs: PROPAGATION_BOUND_MS, intervalMs: 5 });
     await server.kill();
     // isEnabled is synchronous (a boolean, never a promise): it reads the snapshot in memory and
     // cannot wait on Redis. How fast it is, is the benchmarks' business: a timed loop here failed
@@ -138,19 +146,31 @@ describe('RedisFlagStore while Redis is down or frozen', () => {
       expect(f.isEnabled('checkout')).toBe(true);
       expect(f.get('checkout')?.enabled).toBe(true);
     }
-    await waitFor(() => a.stale && b.stale, 5000, 'both notice the outage');
+    await waitFor(() => a.stale && b.stale, {
+      timeoutMs: 5000,
+      intervalMs: 5,
+      what: 'both notice the outage',
+    });
     expect(a.isEnabled('checkout')).toBe(true);
 
     await server.restart();
-    await waitFor(() => !a.stale && !b.stale, 10_000, 'both reload after Redis returns');
+    await waitFor(() => !a.stale && !b.stale, {
+      timeoutMs: 10_000,
+      intervalMs: 5,
+      what: 'both reload after Redis returns',
+    });
     await retryUntilStored(() => b.set('checkout', false, { actor: 'ops' }));
-    await waitFor(() => !a.isEnabled('checkout'), 5000, 'changes flow again');
+    await waitFor(() => !a.isEnabled('checkout'), {
+      timeoutMs: 5000,
+      intervalMs: 5,
+      what: 'changes flow again',
+    });
   });
 
   it('frozen: isEnabled answers at once, set times out within its bound and changes nothing here', async () => {
     const { a, b } = await pair(200);
     await a.set('search', true);
-    await waitFor(() => b.isEnabled('search'), PROPAGATION_BOUND_MS);
+    await waitFor(() => b.isEnabled('search'), { timeoutMs: PROPAGATION_BOUND_MS, intervalMs: 5 });
     server.freeze();
     const start = Date.now();
     const err = await a.set('search', false).catch((e: unknown) => e);
@@ -159,17 +179,20 @@ describe('RedisFlagStore while Redis is down or frozen', () => {
     expect(err).toBeInstanceOf(OutcomeUnknownError);
     expect((err as OutcomeUnknownError).cause).toBeInstanceOf(TimeoutError);
     expect(a.isEnabled('search')).toBe(true);
-    await waitFor(() => a.stale && b.stale, 5000, 'reloads time out');
+    await waitFor(() => a.stale && b.stale, { timeoutMs: 5000, intervalMs: 5, what: 'reloads time out' });
     expect([a.isEnabled('search'), b.isEnabled('search')]).toEqual([true, true]);
 
     server.resume();
     // The write that timed out was still queued in the frozen server; it lands now, and its notice
     // brings every instance to the same value. Then new changes flow as usual.
-    await waitFor(() => !a.stale && !b.stale, 10_000);
+    await waitFor(() => !a.stale && !b.stale, { timeoutMs: 10_000, intervalMs: 5 });
     await a.set('search', true, { actor: 'ops' });
-    await waitFor(() => b.isEnabled('search') && b.get('search')?.updatedBy === 'ops', 5000);
+    await waitFor(() => b.isEnabled('search') && b.get('search')?.updatedBy === 'ops', {
+      timeoutMs: 5000,
+      intervalMs: 5,
+    });
     await b.set('search', false, { actor: 'ops' });
-    await waitFor(() => !a.isEnabled('search'), PROPAGATION_BOUND_MS);
+    await waitFor(() => !a.isEnabled('search'), { timeoutMs: PROPAGATION_BOUND_MS, intervalMs: 5 });
   });
   it('starts within its bounds while Redis is down, answers defaults, and catches up when Redis is back', async () => {
     const seed = clients.create(server.url);
@@ -195,7 +218,11 @@ describe('RedisFlagStore while Redis is down or frozen', () => {
     expect(flags.stale).toBe(true);
     expect(flags.isEnabled('dark-mode')).toBe(false);
     await server.restart();
-    await waitFor(() => flags.isEnabled('dark-mode'), 10_000, 'catches up once Redis is back');
+    await waitFor(() => flags.isEnabled('dark-mode'), {
+      timeoutMs: 10_000,
+      intervalMs: 5,
+      what: 'catches up once Redis is back',
+    });
     expect(flags.stale).toBe(false);
   });
 });

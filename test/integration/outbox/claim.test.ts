@@ -2,8 +2,9 @@ import type Redis from 'ioredis';
 import { RedisServer } from '../../support/RedisServer';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import { compiledOutbox } from './compiledOutbox';
-import { readyClient, sleep, testOutbox, waitFor } from './helpers';
+import { readyClient, sleep, testOutbox } from './helpers';
 import { WorkerProcess } from './workerProcess';
+import { waitFor } from '../../support/waitFor';
 
 describe('Outbox with several consumers and restarts', () => {
   let server: RedisServer;
@@ -52,7 +53,10 @@ describe('Outbox with several consumers and restarts', () => {
     const ids = await Promise.all(
       Array.from({ length: 10 }, (_, i) => b.add({ type: 'work', payload: i, id: `c-${i}` })),
     );
-    await waitFor('consumer a holding all ten', async () => (await pendingOf(b.streamKey, 'a')) === 10);
+    await waitFor(async () => (await pendingOf(b.streamKey, 'a')) === 10, {
+      timeoutMs: 10_000,
+      what: 'consumer a holding all ten',
+    });
 
     b.start();
     await sleep(1500); // three claim periods: a is alive and its heartbeat keeps its entries fresh
@@ -60,10 +64,16 @@ describe('Outbox with several consumers and restarts', () => {
     expect(await pendingOf(b.streamKey, 'a')).toBe(10);
 
     await a.kill();
-    await waitFor('b handled every entry a held', () => handledByB.length === 10, 15_000);
+    await waitFor(() => handledByB.length === 10, {
+      timeoutMs: 15_000,
+      what: 'b handled every entry a held',
+    });
     expect([...handledByB].sort()).toEqual([...ids].sort());
     expect(await pendingOf(b.streamKey, 'a')).toBe(0);
-    await waitFor('nothing pending', async () => (await pendingOf(b.streamKey, 'b')) === 0);
+    await waitFor(async () => (await pendingOf(b.streamKey, 'b')) === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
   });
 
   it('parks a poison event after exactly maxAttempts runs across a kill -9, and requeue runs it again', async () => {
@@ -86,7 +96,10 @@ describe('Outbox with several consumers and restarts', () => {
     });
     outboxes.push(outbox);
     await outbox.add({ type: 'poison', payload: { why: 'always fails' }, id });
-    await waitFor('two failed runs in the worker', async () => (await runs()) === 2);
+    await waitFor(async () => (await runs()) === 2, {
+      timeoutMs: 10_000,
+      what: 'two failed runs in the worker',
+    });
     await worker.kill(); // during the backoff before run 3
 
     expect(await outbox.recoverPending()).toEqual({ recovered: 0, manualReview: 1 });
@@ -100,8 +113,11 @@ describe('Outbox with several consumers and restarts', () => {
     expect(await outbox.requeue(id)).toBe(true);
     expect(await outbox.requeue(id)).toBe(false);
     outbox.start();
-    await waitFor('the requeued event ran', async () => (await runs()) === 4);
-    await waitFor('nothing pending', async () => (await pendingOf(outbox.streamKey, 'p')) === 0);
+    await waitFor(async () => (await runs()) === 4, { timeoutMs: 10_000, what: 'the requeued event ran' });
+    await waitFor(async () => (await pendingOf(outbox.streamKey, 'p')) === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
     expect(await outbox.manualReview()).toEqual([]);
   });
 

@@ -2,8 +2,9 @@ import type Redis from 'ioredis';
 import { RedisServer } from '../../support/RedisServer';
 import { outboxKeys } from '../../../src/outbox/keys';
 import { compiledOutbox } from './compiledOutbox';
-import { readyClient, sleep, waitFor } from './helpers';
+import { readyClient, sleep } from './helpers';
 import { WorkerProcess } from './workerProcess';
+import { waitFor } from '../../support/waitFor';
 
 const N = 2000;
 const RANDOM_ROUNDS = 6;
@@ -87,7 +88,7 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
       const done = new Set([...handled, ...review]);
       return added.length === N && pending[0] === 0 && added.every((id) => done.has(id));
     };
-    await waitFor('every added event handled or in manual review', settled, 30_000);
+    await waitFor(settled, { timeoutMs: 30_000, what: 'every added event handled or in manual review' });
     last.child.kill('SIGTERM');
     hanger.child.kill('SIGTERM'); // its abandoned handlers never settle, yet it stops and exits
     expect(await last.exited).toEqual({ code: 0, signal: null });
