@@ -5,9 +5,9 @@ import type { FlagStore } from '../../../src/flags/FlagStore';
 import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { logSink, LEVEL } from '../../support/logSink';
-import { RedisServer } from '../../support/RedisServer';
 import { Clients, waitReady } from './flagTestKit';
 import { waitFor } from '../../support/waitFor';
+import { useRedisServer } from '../../support/useRedisServer';
 
 /** Creates the stores of "one deployment": every store from one `deployment()` shares its flags. */
 interface StoreKind {
@@ -15,7 +15,7 @@ interface StoreKind {
   deployment(): Promise<() => Promise<FlagStore>>;
 }
 
-let server: RedisServer;
+const { server } = useRedisServer({ client: false });
 const clients = new Clients();
 let prefixes = 0;
 
@@ -32,19 +32,15 @@ const redis: StoreKind = {
   deployment: () => {
     const prefix = `test:flags${++prefixes}`;
     return Promise.resolve(async () => {
-      const client = clients.create(server.url);
+      const client = clients.create(server().url);
       await waitReady(client);
       return new RedisFlagStore(client, { prefix, commandTimeoutMs: 2000 });
     });
   },
 };
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
 afterAll(async () => {
   clients.disconnectAll();
-  await server?.stop();
 });
 
 describe.each([memory, redis])('FeatureFlags over $name', (kind) => {

@@ -1,39 +1,33 @@
-import type Redis from 'ioredis';
-import { RedisServer } from '../../support/RedisServer';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import { compiledOutbox } from './compiledOutbox';
-import { readyClient, sleep, testOutbox } from './helpers';
+import { sleep, testOutbox } from './helpers';
 import { WorkerProcess } from './workerProcess';
 import { waitFor } from '../../support/waitFor';
+import { useRedisServer } from '../../support/useRedisServer';
 
 describe('Outbox with several consumers and restarts', () => {
-  let server: RedisServer;
-  let redis: Redis;
+  const { server, redis } = useRedisServer();
   let build: ReturnType<typeof compiledOutbox>;
   const workers: WorkerProcess[] = [];
   const outboxes: Outbox[] = [];
 
   const startWorker = (env: Record<string, string | number>): WorkerProcess => {
-    const w = WorkerProcess.start({ REDIS_URL: server.url, OUTBOX_MODULE: build.modulePath, ...env });
+    const w = WorkerProcess.start({ REDIS_URL: server().url, OUTBOX_MODULE: build.modulePath, ...env });
     workers.push(w);
     return w;
   };
   const pendingOf = async (stream: string, consumer: string): Promise<number> =>
-    (await redis.xpending(stream, 'statuskit', '-', '+', 1000, consumer)).length;
+    (await redis().xpending(stream, 'statuskit', '-', '+', 1000, consumer)).length;
 
   beforeAll(async () => {
     build = compiledOutbox();
-    server = await RedisServer.start();
-    redis = await readyClient(server.url);
   });
   afterEach(async () => {
     await Promise.all(outboxes.splice(0).map((o) => o.stop()));
     await Promise.all(workers.splice(0).map((w) => w.kill()));
-    await redis.flushall();
+    await redis().flushall();
   });
   afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
     build.cleanup();
   });
 
@@ -41,7 +35,7 @@ describe('Outbox with several consumers and restarts', () => {
     const stream = 'claim:outbox';
     const handledByB: string[] = [];
     const b = testOutbox({
-      redis,
+      redis: redis(),
       stream,
       consumer: 'b',
       claimIdleMs: 500,
@@ -79,18 +73,18 @@ describe('Outbox with several consumers and restarts', () => {
   it('parks a poison event after exactly maxAttempts runs across a kill -9, and requeue runs it again', async () => {
     const stream = 'poison:outbox';
     const id = 'poison-1';
-    const runs = (): Promise<number> => redis.get(`test:runs:${id}`).then(Number);
+    const runs = (): Promise<number> => redis().get(`test:runs:${id}`).then(Number);
     const worker = startWorker({ STREAM: stream, CONSUMER: 'p', MAX_ATTEMPTS: 3, BACKOFF_MS: 400 });
     await worker.waitForLine('ready');
 
     let healed = false;
     const outbox = testOutbox({
-      redis,
+      redis: redis(),
       stream,
       consumer: 'p',
       maxAttempts: 3,
       handler: async (e) => {
-        await redis.incr(`test:runs:${e.id}`);
+        await redis().incr(`test:runs:${e.id}`);
         if (!healed) throw new Error('still poison, token=abc123');
       },
     });
@@ -123,7 +117,7 @@ describe('Outbox with several consumers and restarts', () => {
 
   it('parks an event that kills the process every time after at most maxAttempts + 1 crashes', async () => {
     const stream = 'killer:outbox';
-    const outbox = testOutbox({ redis, stream, consumer: 'k', maxAttempts: 3 });
+    const outbox = testOutbox({ redis: redis(), stream, consumer: 'k', maxAttempts: 3 });
     await outbox.add({ type: 'killer', payload: {}, id: 'killer-1' });
     let crashes = 0;
     for (;;) {
@@ -137,7 +131,7 @@ describe('Outbox with several consumers and restarts', () => {
       expect(crashes).toBeLessThanOrEqual(4);
     }
     expect(crashes).toBe(4);
-    expect(Number(await redis.get('test:runs:killer-1'))).toBe(4);
+    expect(Number(await redis().get('test:runs:killer-1'))).toBe(4);
     const [parked] = await outbox.manualReview();
     expect(parked).toMatchObject({
       id: 'killer-1',
