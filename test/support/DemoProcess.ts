@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './freePort';
+import { waitFor } from './waitFor';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/examples/demo/main.js');
@@ -67,14 +68,14 @@ export class DemoProcess {
 
   /** Polls `predicate` until it holds or `timeoutMs` passes. */
   async waitFor(predicate: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.child.exitCode !== null)
-        throw new Error(`demo exited (${this.child.exitCode}): ${this.output.join('')}`);
-      if (await predicate().catch(() => false)) return;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      () => {
+        if (this.child.exitCode !== null)
+          throw new Error(`demo exited (${this.child.exitCode}): ${this.output.join('')}`);
+        return predicate().catch(() => false);
+      },
+      { timeoutMs, intervalMs: 100, what },
+    );
   }
 
   /** SIGTERM, then waits for the graceful exit. */

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CheckOutcome, Dependency } from '../../../src/dependencies/Dependency';
+import { waitFor } from '../../support/waitFor';
 
 /** Generous bound for "answers at once / within its timeout": a busy shared 2-core machine. */
 export const MARGIN_MS = 1500;
@@ -18,22 +19,12 @@ export async function eventually(
   withinMs = 15_000,
   everyMs = 100,
 ): Promise<CheckOutcome> {
-  const deadline = Date.now() + withinMs;
   let last: CheckOutcome | undefined;
-  for (;;) {
-    last = await runCheck(dep);
-    if (accept(last)) return last;
-    if (Date.now() > deadline)
-      throw new Error(`check never got there; last outcome: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Polls `condition` until true or fails after `withinMs`. */
-export async function waitFor(condition: () => boolean, withinMs = 15_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(async () => accept((last = await runCheck(dep))), {
+    timeoutMs: withinMs,
+    intervalMs: everyMs,
+    what: 'the check outcome',
+    detail: () => `last outcome: ${JSON.stringify(last)}`,
+  });
+  return last!;
 }

@@ -1,7 +1,8 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { redisCheck } from '../../../checks/redisCheck';
 import { RedisServer } from '../../support/RedisServer';
-import { eventually, MARGIN_MS, runCheck, waitFor } from './helpers';
+import { eventually, MARGIN_MS, runCheck } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 /** How many PINGs the server has executed (read through a separate connection). */
 async function pingCalls(url: string): Promise<number> {
@@ -47,7 +48,7 @@ describe('redisCheck against a real redis-server', () => {
 
   it('answers OK with the PING round trip in ms while Redis is healthy', async () => {
     const c = client();
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     const outcome = await runCheck(redisCheck(c));
     expect(outcome).toMatchObject({ status: 'OK', observedUnit: 'ms' });
     expect(outcome.message).toMatch(/^PONG in [\d.]+ ms$/);
@@ -56,9 +57,9 @@ describe('redisCheck against a real redis-server', () => {
 
   it('answers OUTAGE at once, saying the connection is refused, while Redis is down', async () => {
     const c = client();
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     await server.kill();
-    await waitFor(() => c.status !== 'ready');
+    await waitFor(() => c.status !== 'ready', { timeoutMs: 15_000 });
     const check = redisCheck(c, { timeoutMs: 10_000 });
     const outcome = await eventually(check, (o) => /refused/.test(o.message ?? ''), 5000);
     expect(outcome.status).toBe('OUTAGE');
@@ -71,7 +72,7 @@ describe('redisCheck against a real redis-server', () => {
 
   it('answers OUTAGE within its timeout while Redis is frozen, and OK again once it resumes', async () => {
     const c = client();
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     const check = redisCheck(c, { timeoutMs: 300 });
     server.freeze();
     const frozen = await runCheck(check);
@@ -86,7 +87,7 @@ describe('redisCheck against a real redis-server', () => {
 
   it('leaves at most one PING queued behind a frozen server however often it is checked', async () => {
     const c = client();
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     const check = redisCheck(c, { timeoutMs: 100 });
     const before = await pingCalls(server.url);
     server.freeze();
@@ -99,7 +100,7 @@ describe('redisCheck against a real redis-server', () => {
 
   it('reports OK again after Redis restarts, with the same client and check', async () => {
     const c = client();
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     const check = redisCheck(c);
     await server.kill();
     expect((await runCheck(check)).status).toBe('OUTAGE');
@@ -117,20 +118,20 @@ describe('redisCheck against a real redis-server', () => {
 
     it('answers OUTAGE at once while Redis is down instead of waiting in the offline queue', async () => {
       const c = defaultClient();
-      await waitFor(() => c.status === 'ready');
+      await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
       await server.kill();
-      await waitFor(() => c.status !== 'ready');
+      await waitFor(() => c.status !== 'ready', { timeoutMs: 15_000 });
       const outcome = await runCheck(redisCheck(c, { timeoutMs: 10_000 }));
       expect(outcome.status).toBe('OUTAGE');
       expect(outcome.message).toMatch(/^Redis is (reconnecting|connecting)/);
       expect(outcome.elapsedMs).toBeLessThan(MARGIN_MS);
       await server.restart();
-      await waitFor(() => c.status === 'ready', 20_000);
+      await waitFor(() => c.status === 'ready', { timeoutMs: 20_000 });
     });
 
     it('answers OUTAGE within its timeout while Redis is frozen and OK after a restart', async () => {
       const c = defaultClient();
-      await waitFor(() => c.status === 'ready');
+      await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
       const check = redisCheck(c, { timeoutMs: 300 });
       server.freeze();
       const frozen = await runCheck(check);
@@ -150,9 +151,9 @@ describe('redisCheck against a real redis-server', () => {
 
   it('says the client is closed for good after disconnect()', async () => {
     const c = client();
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     c.disconnect();
-    await waitFor(() => c.status === 'end');
+    await waitFor(() => c.status === 'end', { timeoutMs: 15_000 });
     const outcome = await runCheck(redisCheck(c));
     expect(outcome.status).toBe('OUTAGE');
     expect(outcome.message).toMatch(/^Redis is closed for good/);
@@ -182,7 +183,7 @@ describe('redisCheck never shows the password', () => {
   });
 
   it('in its description or in any message, healthy or down', async () => {
-    await waitFor(() => c.status === 'ready');
+    await waitFor(() => c.status === 'ready', { timeoutMs: 15_000 });
     const check = redisCheck(c);
     expect(check.description).toBe(`Redis at 127.0.0.1:${server.port}`);
     const messages = [(await runCheck(check)).message];

@@ -8,7 +8,8 @@ import { statuskitCheck } from '../../../checks/statuskitCheck';
 import { healthRoutes } from '../../../middleware/healthRoutes';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
 import { RedisServer } from '../../support/RedisServer';
-import { eventually, waitFor } from './helpers';
+import { eventually } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 /** GET `url` on a fresh connection; resolves with the status, the parsed body and the time taken. */
 function get(url: string): Promise<{ status: number; body: { condition?: string }; ms: number }> {
@@ -40,7 +41,7 @@ describe('redisCheck in a real manager behind healthRoutes', () => {
     redis = await RedisServer.start();
     client = new Redis(redis.url); // default-configured, as most services create it
     client.on('error', () => undefined);
-    await waitFor(() => client.status === 'ready');
+    await waitFor(() => client.status === 'ready', { timeoutMs: 15_000 });
     manager = new DependencyManager({ registry: false, defaults: { graceFailures: 0 } });
     // The check's timeout is twice the bound asserted below: an answer that waited on the frozen
     // Redis would take at least CHECK_TIMEOUT_MS, so the bound still tells waiting from not waiting.

@@ -1,7 +1,8 @@
 import type { Cluster } from 'ioredis';
 import { redisCheck } from '../../../checks/redisCheck';
 import { RedisCluster } from '../../support/RedisCluster';
-import { eventually, MARGIN_MS, runCheck, waitFor } from './helpers';
+import { eventually, MARGIN_MS, runCheck } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 describe('redisCheck on a real 3-master Redis Cluster', () => {
   let cluster: RedisCluster;
@@ -13,7 +14,7 @@ describe('redisCheck on a real 3-master Redis Cluster', () => {
       redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 1000, disconnectTimeout: 100 },
     });
     client.on('error', () => undefined);
-    await waitFor(() => client.status === 'ready');
+    await waitFor(() => client.status === 'ready', { timeoutMs: 15_000 });
   }, 60_000);
   afterAll(async () => {
     for (const node of cluster.nodes) node.resume();
@@ -56,9 +57,9 @@ describe('redisCheck on a real 3-master Redis Cluster', () => {
   it('answers OUTAGE at once when the Cluster client itself is closed', async () => {
     const closed = cluster.client();
     closed.on('error', () => undefined);
-    await waitFor(() => closed.status === 'ready');
+    await waitFor(() => closed.status === 'ready', { timeoutMs: 15_000 });
     closed.disconnect();
-    await waitFor(() => closed.status !== 'ready');
+    await waitFor(() => closed.status !== 'ready', { timeoutMs: 15_000 });
     const outcome = await runCheck(redisCheck(closed, { timeoutMs: 10_000 }));
     expect(outcome.status).toBe('OUTAGE');
     expect(outcome.message).toMatch(/^Redis Cluster is (disconnecting|disconnected|closed for good)/);

@@ -4,29 +4,19 @@ import { UnserializableValueError } from '../../../src/cache/UnserializableValue
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
 import { fallback } from '../../../src/fallback/fallback';
-import { readyClient } from '../../support/redisClient';
-import { RedisServer } from '../../support/RedisServer';
+import { useRedisServer } from '../../support/useRedisServer';
+import { waitFor } from '../../support/waitFor';
 
-let server: RedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await readyClient(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-beforeEach(() => redis.flushall());
+const { server, redis } = useRedisServer();
+beforeEach(() => redis().flushall());
 
 describe('RedisCache', () => {
   it('stores entries under one hash tag, as JSON with value, stored-at and ttl', async () => {
-    const cache = new RedisCache(redis);
+    const cache = new RedisCache(redis());
     expect(cache.prefix).toBe('statuskit:{cache}:');
     await cache.set('user:1', { value: { name: 'Ada' }, storedAt: 42, ttlMs: 1000 }, 5000);
-    expect(await redis.keys('*')).toEqual(['statuskit:{cache}:user:1']);
-    expect(JSON.parse((await redis.get('statuskit:{cache}:user:1'))!)).toEqual({
+    expect(await redis().keys('*')).toEqual(['statuskit:{cache}:user:1']);
+    expect(JSON.parse((await redis().get('statuskit:{cache}:user:1'))!)).toEqual({
       v: { name: 'Ada' },
       s: 42,
       t: 1000,
@@ -36,13 +26,13 @@ describe('RedisCache', () => {
   });
 
   it('respects a custom prefix, adding a hash tag to it', async () => {
-    const cache = new RedisCache(redis, { prefix: 'shop:catalog:' });
+    const cache = new RedisCache(redis(), { prefix: 'shop:catalog:' });
     await cache.set('k', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
-    expect(await redis.keys('*')).toEqual(['shop:{catalog}:k']);
+    expect(await redis().keys('*')).toEqual(['shop:{catalog}:k']);
   });
 
   it('lets Redis expire an entry after the ttl passed to set (ttlMs + staleTtlMs in a fallback)', async () => {
-    const cache = new RedisCache(redis);
+    const cache = new RedisCache(redis());
     const fb = fallback({
       name: 'ttl',
       key: (id: string) => id,
@@ -53,44 +43,47 @@ describe('RedisCache', () => {
       registry: false,
     });
     await fb.get('a');
-    await waitFor(async () => (await redis.exists('statuskit:{cache}:ttl:a')) === 1);
-    const pttl = await redis.pttl('statuskit:{cache}:ttl:a');
+    await waitFor(async () => (await redis().exists('statuskit:{cache}:ttl:a')) === 1, {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
+    const pttl = await redis().pttl('statuskit:{cache}:ttl:a');
     expect(pttl).toBeGreaterThan(590_000);
     expect(pttl).toBeLessThanOrEqual(600_000);
 
     await cache.set('short', { value: 1, storedAt: Date.now(), ttlMs: 50 }, 150);
     expect(await cache.get('short')).toBeDefined();
-    await waitFor(async () => (await cache.get('short')) === undefined);
+    await waitFor(async () => (await cache.get('short')) === undefined, { timeoutMs: 5000, intervalMs: 10 });
   });
 
   it('keeps an entry with an infinite ttl without expiry', async () => {
-    const cache = new RedisCache(redis);
+    const cache = new RedisCache(redis());
     await cache.set('forever', { value: 1, storedAt: 0, ttlMs: Infinity }, Infinity);
-    expect(await redis.pttl('statuskit:{cache}:forever')).toBe(-1);
+    expect(await redis().pttl('statuskit:{cache}:forever')).toBe(-1);
     expect((await cache.get('forever'))?.ttlMs).toBe(Infinity);
   });
 
   it('refuses a value that would not survive JSON, and stores nothing', async () => {
-    const cache = new RedisCache(redis);
+    const cache = new RedisCache(redis());
     await expect(cache.set('bad', { value: { id: 1n }, storedAt: 0, ttlMs: 1 }, 1000)).rejects.toThrow(
       UnserializableValueError,
     );
     await expect(cache.set('bad', { value: { id: 1n }, storedAt: 0, ttlMs: 1 }, 1000)).rejects.toThrow(
       'value.id is a BigInt',
     );
-    expect(await redis.keys('*')).toEqual([]);
+    expect(await redis().keys('*')).toEqual([]);
   });
 
   it('rejects with a clear error on a key that holds something else', async () => {
-    await redis.set('statuskit:{cache}:foreign', 'hello');
-    await expect(new RedisCache(redis).get('foreign')).rejects.toThrow('is not a statuskit cache entry');
+    await redis().set('statuskit:{cache}:foreign', 'hello');
+    await expect(new RedisCache(redis()).get('foreign')).rejects.toThrow('is not a statuskit cache entry');
   });
 
   it('looks up the keys asked for in the same tick with one MGET', async () => {
-    const cache = new RedisCache(redis);
+    const cache = new RedisCache(redis());
     for (let i = 0; i < 10; i++) await cache.set(`k${i}`, { value: i, storedAt: 0, ttlMs: 1 }, 60_000);
-    await redis.set('statuskit:{cache}:corrupt', 'not json');
-    await redis.config('RESETSTAT');
+    await redis().set('statuskit:{cache}:corrupt', 'not json');
+    await redis().config('RESETSTAT');
     const keys = [...Array.from({ length: 10 }, (_, i) => `k${i}`), 'missing', 'k3', 'corrupt'];
     const answers = await Promise.allSettled(keys.map((k) => cache.get(k)));
     expect(answers.slice(0, 10).map((a) => a.status === 'fulfilled' && a.value?.value)).toEqual([
@@ -99,13 +92,13 @@ describe('RedisCache', () => {
     expect(answers[10]).toEqual({ status: 'fulfilled', value: undefined });
     expect(answers[11]).toMatchObject({ status: 'fulfilled', value: { value: 3 } });
     expect(answers[12]).toMatchObject({ status: 'rejected' });
-    const stats = await redis.info('commandstats');
+    const stats = await redis().info('commandstats');
     expect(stats).toMatch(/cmdstat_mget:calls=1,/);
     expect(stats).not.toMatch(/cmdstat_get:/);
   });
 
   it('deletes an entry', async () => {
-    const cache = new RedisCache(redis);
+    const cache = new RedisCache(redis());
     await cache.set('a', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
     await cache.delete('a');
     expect(await cache.get('a')).toBeUndefined();
@@ -113,7 +106,7 @@ describe('RedisCache', () => {
 
   it('rejects at once, without queueing, once the client lost its connection', async () => {
     // disconnectTimeout: ioredis arms an un-unref'd 2 s timer when disconnecting a socket that is still connecting.
-    const offline = new Redis(server.url, { retryStrategy: () => null, disconnectTimeout: 10 });
+    const offline = new Redis(server().url, { retryStrategy: () => null, disconnectTimeout: 10 });
     try {
       const cache = new RedisCache(offline, { commandTimeoutMs: 5000 });
       await cache.set('a', { value: 1, storedAt: Date.now(), ttlMs: 1000 }, 1000);
@@ -127,7 +120,7 @@ describe('RedisCache', () => {
   });
 
   it('waits for a lazy client’s first connection instead of failing', async () => {
-    const lazy = new Redis(server.url, {
+    const lazy = new Redis(server().url, {
       lazyConnect: true,
       retryStrategy: () => null,
       disconnectTimeout: 10,
@@ -146,17 +139,9 @@ describe('RedisCache', () => {
     [{ commandTimeoutMs: 0 }, 'commandTimeoutMs'],
     [{ commandTimeoutMs: Infinity }, 'commandTimeoutMs'],
   ])('validates options at construction: %p', (opts, option) => {
-    const client = option === 'redis' ? ({} as Redis) : redis;
+    const client = option === 'redis' ? ({} as Redis) : redis();
     const build = () => new RedisCache(client, option === 'redis' ? undefined : opts);
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(`\`${option}\``);
   });
 });
-
-async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,5 +1,4 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { cachedRoute } from '../../../middleware/cachedRoute';
@@ -9,25 +8,10 @@ import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { LEVEL, logSink } from '../../support/logSink';
-import { readyClient } from '../../support/redisClient';
-import { RedisServer } from '../../support/RedisServer';
+import { clock } from '../../support/clock';
+import { useRedisServer } from '../../support/useRedisServer';
 
-let server: RedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await readyClient(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-
-function clock(start = 1_700_000_000_000) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
+const { server, redis } = useRedisServer();
 
 /** What the product route does on the next request. */
 type Mode = 'ok' | 'throw' | 'reject' | '503' | 'hang' | 'cookie' | 'private' | 'text' | '404';
@@ -90,14 +74,14 @@ async function settle(cache: CacheTier, key: string): Promise<void> {
 
 const tiers: Array<[string, (now: () => number) => CacheTier]> = [
   ['MemoryCache', (now) => new MemoryCache({ now })],
-  ['RedisCache', () => new RedisCache(redis, { commandTimeoutMs: 1000 })],
+  ['RedisCache', () => new RedisCache(redis(), { commandTimeoutMs: 1000 })],
 ];
 
 describe.each(tiers)('cachedRoute over %s', (_name, makeCache) => {
   let c: ReturnType<typeof clock>;
   let cache: CacheTier;
   beforeEach(async () => {
-    await redis.flushall();
+    await redis().flushall();
     c = clock();
     cache = makeCache(c.now);
   });
@@ -327,16 +311,16 @@ describe('cachedRoute', () => {
   });
 
   it('answers from the route, within the bound, while Redis is frozen', async () => {
-    const redisCache = new RedisCache(redis, { commandTimeoutMs: 100 });
+    const redisCache = new RedisCache(redis(), { commandTimeoutMs: 100 });
     const { app } = shop(redisCache);
-    server.freeze();
+    server().freeze();
     try {
       const started = Date.now();
       const res = await request(app).get('/products/1').expect(200);
       expect(res.headers['x-statuskit-source']).toBe('origin');
       expect(Date.now() - started).toBeLessThan(100 + 900);
     } finally {
-      server.resume();
+      server().resume();
     }
   });
 

@@ -1,6 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { cachedRoute } from '../../../middleware/cachedRoute';
 import type { CachedRouteOptions } from '../../../middleware/cachedRouteOptions';
@@ -9,25 +8,10 @@ import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { fallback } from '../../../src/fallback/fallback';
-import { readyClient } from '../../support/redisClient';
-import { RedisServer } from '../../support/RedisServer';
+import { clock } from '../../support/clock';
+import { useRedisServer } from '../../support/useRedisServer';
 
-let server: RedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await readyClient(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-
-function clock(start = 1_700_000_000_000) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
+const { redis } = useRedisServer();
 
 /** Waits until the route's fire-and-forget write has landed under `key` (as the tier sees it). */
 async function settle(cache: CacheTier, key: string): Promise<void> {
@@ -79,7 +63,7 @@ const whoAmI: RequestHandler = (req, res) => {
 
 const tiers: Array<[string, (now: () => number) => CacheTier]> = [
   ['MemoryCache', (now) => new MemoryCache({ now })],
-  ['RedisCache', () => new RedisCache(redis, { commandTimeoutMs: 1000 })],
+  ['RedisCache', () => new RedisCache(redis(), { commandTimeoutMs: 1000 })],
 ];
 
 let c: ReturnType<typeof clock>;
@@ -87,7 +71,7 @@ let c: ReturnType<typeof clock>;
 describe.each(tiers)('cachedRoute is a shared cache, over %s', (_tier, makeCache) => {
   let cache: CacheTier;
   beforeEach(async () => {
-    await redis.flushall();
+    await redis().flushall();
     c = clock();
     cache = makeCache(c.now);
   });

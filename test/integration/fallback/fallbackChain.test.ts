@@ -1,33 +1,16 @@
-import Redis from 'ioredis';
 import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
 import { FallbackExhaustedError } from '../../../src/errors/FallbackExhaustedError';
 import { fallback } from '../../../src/fallback/fallback';
-import { readyClient } from '../../support/redisClient';
-import { RedisServer } from '../../support/RedisServer';
+import { clock } from '../../support/clock';
+import { useRedisServer } from '../../support/useRedisServer';
 
-let server: RedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = await readyClient(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-
-/** A virtual clock: fallback ages are computed from it, so no test waits for time to pass. */
-function clock(start = 1_700_000_000_000) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
+const { redis } = useRedisServer();
 
 const tiers: Array<[string, (now: () => number) => CacheTier]> = [
   ['MemoryCache', (now) => new MemoryCache({ now })],
-  ['RedisCache', () => new RedisCache(redis, { commandTimeoutMs: 1000 })],
+  ['RedisCache', () => new RedisCache(redis(), { commandTimeoutMs: 1000 })],
 ];
 
 /** Waits until the fire-and-forget write-back has landed. */
@@ -43,7 +26,7 @@ describe.each(tiers)('fallback chain over %s', (_name, makeCache) => {
   let c: ReturnType<typeof clock>;
   let cache: CacheTier;
   beforeEach(async () => {
-    await redis.flushall();
+    await redis().flushall();
     c = clock();
     cache = makeCache(c.now);
   });

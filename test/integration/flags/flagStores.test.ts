@@ -5,8 +5,9 @@ import type { FlagStore } from '../../../src/flags/FlagStore';
 import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { logSink, LEVEL } from '../../support/logSink';
-import { RedisServer } from '../../support/RedisServer';
-import { Clients, waitFor, waitReady } from './flagTestKit';
+import { Clients, waitReady } from './flagTestKit';
+import { waitFor } from '../../support/waitFor';
+import { useRedisServer } from '../../support/useRedisServer';
 
 /** Creates the stores of "one deployment": every store from one `deployment()` shares its flags. */
 interface StoreKind {
@@ -14,7 +15,7 @@ interface StoreKind {
   deployment(): Promise<() => Promise<FlagStore>>;
 }
 
-let server: RedisServer;
+const { server } = useRedisServer({ client: false });
 const clients = new Clients();
 let prefixes = 0;
 
@@ -31,19 +32,15 @@ const redis: StoreKind = {
   deployment: () => {
     const prefix = `test:flags${++prefixes}`;
     return Promise.resolve(async () => {
-      const client = clients.create(server.url);
+      const client = clients.create(server().url);
       await waitReady(client);
       return new RedisFlagStore(client, { prefix, commandTimeoutMs: 2000 });
     });
   },
 };
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
 afterAll(async () => {
   clients.disconnectAll();
-  await server?.stop();
 });
 
 describe.each([memory, redis])('FeatureFlags over $name', (kind) => {
@@ -77,9 +74,17 @@ describe.each([memory, redis])('FeatureFlags over $name', (kind) => {
     const [a, b] = [await instance(), await instance()];
     await a.set('checkout.v2', true, { actor: 'alice' });
     expect(a.isEnabled('checkout.v2')).toBe(true);
-    await waitFor(() => b.isEnabled('checkout.v2'), 1000, 'second instance sees the flag');
+    await waitFor(() => b.isEnabled('checkout.v2'), {
+      timeoutMs: 1000,
+      intervalMs: 5,
+      what: 'second instance sees the flag',
+    });
     await b.set('checkout.v2', false, { actor: 'bob' });
-    await waitFor(() => !a.isEnabled('checkout.v2'), 1000, 'first instance sees it switched off');
+    await waitFor(() => !a.isEnabled('checkout.v2'), {
+      timeoutMs: 1000,
+      intervalMs: 5,
+      what: 'first instance sees it switched off',
+    });
   });
 
   it('returns the stored flag with who changed it and when', async () => {
@@ -167,7 +172,7 @@ describe.each([memory, redis])('FeatureFlags over $name', (kind) => {
     b.onChange((c) => seenB.push(c));
     await a.set('promo', true, { actor: 'alice' });
     await a.set('promo', true, { actor: 'alice' });
-    await waitFor(() => seenB.length === 1, 1000, 'change reaches b');
+    await waitFor(() => seenB.length === 1, { timeoutMs: 1000, intervalMs: 5, what: 'change reaches b' });
     await new Promise((r) => setTimeout(r, 50));
     expect(seenA.map((c) => [c.key, c.from, c.to, c.actor, c.origin])).toEqual([
       ['promo', null, true, 'alice', 'local'],
@@ -184,7 +189,10 @@ describe.each([memory, redis])('FeatureFlags over $name', (kind) => {
     const b = await instance({}, sinkB.logger);
     await a.set('kill.partner', true, { actor: 'ops' });
     await a.set('kill.partner', false, { actor: 'ops' });
-    await waitFor(() => !b.isEnabled('kill.partner') && b.get('kill.partner') !== undefined, 1000);
+    await waitFor(() => !b.isEnabled('kill.partner') && b.get('kill.partner') !== undefined, {
+      timeoutMs: 1000,
+      intervalMs: 5,
+    });
     for (const lines of [sinkA.lines, sinkB.lines]) {
       const changes = lines.filter((l) => l.msg === 'flag changed');
       expect(changes.map((l) => [l.level, l.key, l.actor, l.from, l.to])).toEqual([

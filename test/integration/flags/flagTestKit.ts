@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { waitFor } from '../../support/waitFor';
 
 /** Options for test clients that never block on ioredis's offline queue. */
 export const NON_BLOCKING: RedisOptions = {
@@ -36,23 +37,9 @@ export class Clients {
   }
 }
 
-/** Resolves once `predicate()` holds, polling every 5 ms; rejects after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs: number,
-  what = 'condition',
-): Promise<number> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Date.now() - start;
-}
-
 /** Resolves once `client` reports `ready`. */
 export function waitReady(client: Redis, timeoutMs = 10_000): Promise<number> {
-  return waitFor(() => client.status === 'ready', timeoutMs, 'Redis client ready');
+  return waitFor(() => client.status === 'ready', { timeoutMs, intervalMs: 5, what: 'Redis client ready' });
 }
 
 /** Collects `unhandledRejection`s while a test runs. */

@@ -7,7 +7,8 @@ import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { LEVEL, logSink, type LogLine } from '../../support/logSink';
 import { RedisServer } from '../../support/RedisServer';
-import { Clients, waitFor, waitReady } from './flagTestKit';
+import { Clients, waitReady } from './flagTestKit';
+import { waitFor } from '../../support/waitFor';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = `Bearer ${TOKEN}`;
@@ -283,12 +284,16 @@ describe('flagsAdmin with Redis down', () => {
       expect(redisFlags.isEnabled('kill-switch')).toBe(false); // not claimed either way
 
       server.resume();
-      await waitFor(() => redisFlags.isEnabled('kill-switch'), 10_000, 'the write that was sent lands');
-      await waitFor(
-        () => flagsLog.lines.some((l) => l.msg === 'flag outcome reconciled'),
-        10_000,
-        'reconciliation logged',
-      );
+      await waitFor(() => redisFlags.isEnabled('kill-switch'), {
+        timeoutMs: 10_000,
+        intervalMs: 5,
+        what: 'the write that was sent lands',
+      });
+      await waitFor(() => flagsLog.lines.some((l) => l.msg === 'flag outcome reconciled'), {
+        timeoutMs: 10_000,
+        intervalMs: 5,
+        what: 'reconciliation logged',
+      });
       const reconciled = flagsLog.lines.filter((l) => l.msg === 'flag outcome reconciled');
       expect(reconciled).toEqual([
         expect.objectContaining({ key: 'kill-switch', intended: true, actual: true, applied: true }),

@@ -12,7 +12,8 @@ import type { Flag } from '../../../src/flags/Flag';
 import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { RedisServer } from '../../support/RedisServer';
-import { Clients, waitFor, waitReady } from './flagTestKit';
+import { Clients, waitReady } from './flagTestKit';
+import { waitFor } from '../../support/waitFor';
 
 /** A MemoryFlagStore whose reads can be made to fail, standing in for an unreachable store. */
 class FlakyStore extends MemoryFlagStore {
@@ -116,7 +117,7 @@ describe('flagProvider through the OpenFeature SDK', () => {
       value: true,
       reason: 'CACHED',
     });
-    await waitFor(() => events.length >= 3, 1000);
+    await waitFor(() => events.length >= 3, { timeoutMs: 1000, intervalMs: 5 });
     // The SDK replays READY to a handler added while the provider is ready.
     expect(events).toEqual(['ready', 'stale', 'ready']);
   });
@@ -126,7 +127,7 @@ describe('flagProvider through the OpenFeature SDK', () => {
     const changed: Array<EventDetails | undefined> = [];
     client.addHandler(ProviderEvents.ConfigurationChanged, (details) => changed.push(details));
     await flags.set('checkout', false, { actor: 'ops' });
-    await waitFor(() => changed.length === 1, 1000);
+    await waitFor(() => changed.length === 1, { timeoutMs: 1000, intervalMs: 5 });
     expect(changed[0]?.flagsChanged).toEqual(['checkout']);
     expect(await client.getBooleanValue('checkout', true)).toBe(false);
   });
@@ -149,7 +150,7 @@ describe('flagProvider with flags shared through Redis', () => {
       const changed: string[][] = [];
       client.addHandler(ProviderEvents.ConfigurationChanged, (d) => changed.push(d?.flagsChanged ?? []));
       await other.set('partner-api.enabled', false, { actor: 'ops' });
-      await waitFor(() => changed.length === 1, 1000, 'change event');
+      await waitFor(() => changed.length === 1, { timeoutMs: 1000, intervalMs: 5, what: 'change event' });
       expect(changed).toEqual([['partner-api.enabled']]);
       expect(await client.getBooleanDetails('partner-api.enabled', true)).toMatchObject({
         value: false,

@@ -2,7 +2,8 @@ import type { Cluster } from 'ioredis';
 import { FeatureFlags } from '../../../src/flags/FeatureFlags';
 import { RedisFlagStore } from '../../../src/flags/RedisFlagStore';
 import { RedisCluster } from '../../support/RedisCluster';
-import { waitFor } from './flagTestKit';
+import {} from './flagTestKit';
+import { waitFor } from '../../support/waitFor';
 
 describe('RedisFlagStore on Redis Cluster', () => {
   let cluster: RedisCluster;
@@ -21,7 +22,11 @@ describe('RedisFlagStore on Redis Cluster', () => {
     const make = async (): Promise<FeatureFlags> => {
       const client = cluster.client();
       clients.push(client);
-      await waitFor(() => client.status === 'ready', 15_000, 'cluster client ready');
+      await waitFor(() => client.status === 'ready', {
+        timeoutMs: 15_000,
+        intervalMs: 5,
+        what: 'cluster client ready',
+      });
       const flags = new FeatureFlags({ store: new RedisFlagStore(client), registry: false });
       running.push(flags);
       await flags.start();
@@ -29,9 +34,13 @@ describe('RedisFlagStore on Redis Cluster', () => {
     };
     const [a, b] = [await make(), await make()];
     await a.set('checkout', true, { actor: 'ops', description: 'on every node' });
-    await waitFor(() => b.isEnabled('checkout'), 1000, 'change reaches the other instance');
+    await waitFor(() => b.isEnabled('checkout'), {
+      timeoutMs: 1000,
+      intervalMs: 5,
+      what: 'change reaches the other instance',
+    });
     await b.set('checkout', false);
-    await waitFor(() => !a.isEnabled('checkout'), 1000, 'and back');
+    await waitFor(() => !a.isEnabled('checkout'), { timeoutMs: 1000, intervalMs: 5, what: 'and back' });
     expect(a.get('checkout')).toMatchObject({ enabled: false, description: 'on every node' });
     const owner = await cluster.nodeFor('statuskit:{flags}');
     expect(cluster.nodes).toContain(owner);

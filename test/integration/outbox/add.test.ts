@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import { RedisServer } from '../../support/RedisServer';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
-import { readyClient, testOutbox, waitFor } from './helpers';
+import { readyClient, testOutbox } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 describe('Outbox.add and addTo', () => {
   let server: RedisServer;
@@ -57,7 +58,7 @@ describe('Outbox.add and addTo', () => {
     expect(await redis.xlen(outbox.streamKey)).toBe(1);
     outbox.start();
     try {
-      await waitFor('the event handled', () => seen.length === 1);
+      await waitFor(() => seen.length === 1, { timeoutMs: 10_000, what: 'the event handled' });
       expect(seen).toEqual([{ order: 7 }]);
     } finally {
       await outbox.stop();
@@ -131,7 +132,10 @@ describe('Outbox.add and addTo', () => {
     });
     await outbox.add({ type: 't', payload: 1 });
     outbox.start();
-    await waitFor('the event parked', async () => (await redis.hlen('tagged:{orders}:review')) === 1);
+    await waitFor(async () => (await redis.hlen('tagged:{orders}:review')) === 1, {
+      timeoutMs: 10_000,
+      what: 'the event parked',
+    });
     await outbox.stop();
     const keys = await redis.keys('tagged*');
     expect(keys.length).toBeGreaterThanOrEqual(3);
@@ -151,7 +155,7 @@ describe('Outbox.add while Redis is unavailable', () => {
     server.resume();
     // ioredis's disconnect() while reconnecting leaves a 2 s timer behind; reconnect first.
     if (!server.running) await server.restart();
-    await waitFor('the client reconnected', () => redis.status === 'ready');
+    await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the client reconnected' });
     redis.disconnect();
     await server.stop();
   });
@@ -159,7 +163,7 @@ describe('Outbox.add while Redis is unavailable', () => {
   it('rejects at once with RedisUnavailableError saying the event was not stored when Redis is down', async () => {
     const outbox = testOutbox({ redis, commandTimeoutMs: 5000 });
     await server.kill();
-    await waitFor('the client noticed', () => redis.status !== 'ready');
+    await waitFor(() => redis.status !== 'ready', { timeoutMs: 10_000, what: 'the client noticed' });
     const started = Date.now();
     const err = (await outbox.add({ type: 't', payload: 1, id: 'down-1' }).catch((e: unknown) => e)) as Error;
     expect(Date.now() - started).toBeLessThan(1000);

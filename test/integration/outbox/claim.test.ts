@@ -1,38 +1,33 @@
-import type Redis from 'ioredis';
-import { RedisServer } from '../../support/RedisServer';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import { compiledOutbox } from './compiledOutbox';
-import { readyClient, sleep, testOutbox, waitFor } from './helpers';
+import { sleep, testOutbox } from './helpers';
 import { WorkerProcess } from './workerProcess';
+import { waitFor } from '../../support/waitFor';
+import { useRedisServer } from '../../support/useRedisServer';
 
 describe('Outbox with several consumers and restarts', () => {
-  let server: RedisServer;
-  let redis: Redis;
+  const { server, redis } = useRedisServer();
   let build: ReturnType<typeof compiledOutbox>;
   const workers: WorkerProcess[] = [];
   const outboxes: Outbox[] = [];
 
   const startWorker = (env: Record<string, string | number>): WorkerProcess => {
-    const w = WorkerProcess.start({ REDIS_URL: server.url, OUTBOX_MODULE: build.modulePath, ...env });
+    const w = WorkerProcess.start({ REDIS_URL: server().url, OUTBOX_MODULE: build.modulePath, ...env });
     workers.push(w);
     return w;
   };
   const pendingOf = async (stream: string, consumer: string): Promise<number> =>
-    (await redis.xpending(stream, 'statuskit', '-', '+', 1000, consumer)).length;
+    (await redis().xpending(stream, 'statuskit', '-', '+', 1000, consumer)).length;
 
   beforeAll(async () => {
     build = compiledOutbox();
-    server = await RedisServer.start();
-    redis = await readyClient(server.url);
   });
   afterEach(async () => {
     await Promise.all(outboxes.splice(0).map((o) => o.stop()));
     await Promise.all(workers.splice(0).map((w) => w.kill()));
-    await redis.flushall();
+    await redis().flushall();
   });
   afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
     build.cleanup();
   });
 
@@ -40,7 +35,7 @@ describe('Outbox with several consumers and restarts', () => {
     const stream = 'claim:outbox';
     const handledByB: string[] = [];
     const b = testOutbox({
-      redis,
+      redis: redis(),
       stream,
       consumer: 'b',
       claimIdleMs: 500,
@@ -52,7 +47,10 @@ describe('Outbox with several consumers and restarts', () => {
     const ids = await Promise.all(
       Array.from({ length: 10 }, (_, i) => b.add({ type: 'work', payload: i, id: `c-${i}` })),
     );
-    await waitFor('consumer a holding all ten', async () => (await pendingOf(b.streamKey, 'a')) === 10);
+    await waitFor(async () => (await pendingOf(b.streamKey, 'a')) === 10, {
+      timeoutMs: 10_000,
+      what: 'consumer a holding all ten',
+    });
 
     b.start();
     await sleep(1500); // three claim periods: a is alive and its heartbeat keeps its entries fresh
@@ -60,33 +58,42 @@ describe('Outbox with several consumers and restarts', () => {
     expect(await pendingOf(b.streamKey, 'a')).toBe(10);
 
     await a.kill();
-    await waitFor('b handled every entry a held', () => handledByB.length === 10, 15_000);
+    await waitFor(() => handledByB.length === 10, {
+      timeoutMs: 15_000,
+      what: 'b handled every entry a held',
+    });
     expect([...handledByB].sort()).toEqual([...ids].sort());
     expect(await pendingOf(b.streamKey, 'a')).toBe(0);
-    await waitFor('nothing pending', async () => (await pendingOf(b.streamKey, 'b')) === 0);
+    await waitFor(async () => (await pendingOf(b.streamKey, 'b')) === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
   });
 
   it('parks a poison event after exactly maxAttempts runs across a kill -9, and requeue runs it again', async () => {
     const stream = 'poison:outbox';
     const id = 'poison-1';
-    const runs = (): Promise<number> => redis.get(`test:runs:${id}`).then(Number);
+    const runs = (): Promise<number> => redis().get(`test:runs:${id}`).then(Number);
     const worker = startWorker({ STREAM: stream, CONSUMER: 'p', MAX_ATTEMPTS: 3, BACKOFF_MS: 400 });
     await worker.waitForLine('ready');
 
     let healed = false;
     const outbox = testOutbox({
-      redis,
+      redis: redis(),
       stream,
       consumer: 'p',
       maxAttempts: 3,
       handler: async (e) => {
-        await redis.incr(`test:runs:${e.id}`);
+        await redis().incr(`test:runs:${e.id}`);
         if (!healed) throw new Error('still poison, token=abc123');
       },
     });
     outboxes.push(outbox);
     await outbox.add({ type: 'poison', payload: { why: 'always fails' }, id });
-    await waitFor('two failed runs in the worker', async () => (await runs()) === 2);
+    await waitFor(async () => (await runs()) === 2, {
+      timeoutMs: 10_000,
+      what: 'two failed runs in the worker',
+    });
     await worker.kill(); // during the backoff before run 3
 
     expect(await outbox.recoverPending()).toEqual({ recovered: 0, manualReview: 1 });
@@ -100,14 +107,17 @@ describe('Outbox with several consumers and restarts', () => {
     expect(await outbox.requeue(id)).toBe(true);
     expect(await outbox.requeue(id)).toBe(false);
     outbox.start();
-    await waitFor('the requeued event ran', async () => (await runs()) === 4);
-    await waitFor('nothing pending', async () => (await pendingOf(outbox.streamKey, 'p')) === 0);
+    await waitFor(async () => (await runs()) === 4, { timeoutMs: 10_000, what: 'the requeued event ran' });
+    await waitFor(async () => (await pendingOf(outbox.streamKey, 'p')) === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
     expect(await outbox.manualReview()).toEqual([]);
   });
 
   it('parks an event that kills the process every time after at most maxAttempts + 1 crashes', async () => {
     const stream = 'killer:outbox';
-    const outbox = testOutbox({ redis, stream, consumer: 'k', maxAttempts: 3 });
+    const outbox = testOutbox({ redis: redis(), stream, consumer: 'k', maxAttempts: 3 });
     await outbox.add({ type: 'killer', payload: {}, id: 'killer-1' });
     let crashes = 0;
     for (;;) {
@@ -121,7 +131,7 @@ describe('Outbox with several consumers and restarts', () => {
       expect(crashes).toBeLessThanOrEqual(4);
     }
     expect(crashes).toBe(4);
-    expect(Number(await redis.get('test:runs:killer-1'))).toBe(4);
+    expect(Number(await redis().get('test:runs:killer-1'))).toBe(4);
     const [parked] = await outbox.manualReview();
     expect(parked).toMatchObject({
       id: 'killer-1',

@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
 import { RedisServer } from '../../support/RedisServer';
-import { readyClient, testOutbox, waitFor } from './helpers';
+import { readyClient, testOutbox } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 describe('Outbox on Redis Cluster', () => {
   let server: RedisServer;
@@ -12,15 +13,16 @@ describe('Outbox on Redis Cluster', () => {
     });
     const admin = await readyClient(server.url);
     await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    await waitFor('cluster state ok', async () =>
-      String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'),
-    );
+    await waitFor(async () => String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'), {
+      timeoutMs: 10_000,
+      what: 'cluster state ok',
+    });
     admin.disconnect();
     cluster = new Cluster([{ host: '127.0.0.1', port: server.port }], {
       redisOptions: { maxRetriesPerRequest: 1 },
       clusterRetryStrategy: () => 100,
     });
-    await waitFor('the cluster client ready', () => cluster.status === 'ready');
+    await waitFor(() => cluster.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client ready' });
   });
   afterAll(async () => {
     cluster.disconnect();
@@ -46,10 +48,10 @@ describe('Outbox on Redis Cluster', () => {
     expect(await outbox.recoverPending()).toEqual({ recovered: 0, manualReview: 0 });
     outbox.start();
     try {
-      await waitFor(
-        'two handled, one parked',
-        async () => handled.length === 2 && (await outbox.manualReview()).length === 1,
-      );
+      await waitFor(async () => handled.length === 2 && (await outbox.manualReview()).length === 1, {
+        timeoutMs: 10_000,
+        what: 'two handled, one parked',
+      });
       expect(handled.sort()).toEqual(['a', 'b']);
       expect(await cluster.get('shop:{orders}:order:1')).toBe('placed');
       expect(await outbox.requeue('c')).toBe(true);

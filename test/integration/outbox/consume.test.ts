@@ -4,7 +4,8 @@ import { RedisServer } from '../../support/RedisServer';
 import type { OutboxEvent } from '../../../src/outbox/OutboxEvent';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import { logSink } from '../../support/logSink';
-import { outboxSuite, readyClient, sleep, testClient, testOutbox, waitFor } from './helpers';
+import { outboxSuite, readyClient, sleep, testClient, testOutbox } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 describe('Outbox consumer loop', () => {
   const suite = outboxSuite('consume');
@@ -22,7 +23,7 @@ describe('Outbox consumer loop', () => {
     outbox.start();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await outbox.add({ type: 'order.placed', payload: { i } }));
-    await waitFor('twenty events handled', () => seen.length === 20);
+    await waitFor(() => seen.length === 20, { timeoutMs: 10_000, what: 'twenty events handled' });
     expect(seen.map((e) => e.id)).toEqual(ids);
     expect(seen[0]).toMatchObject({
       type: 'order.placed',
@@ -30,7 +31,7 @@ describe('Outbox consumer loop', () => {
       attempts: 1,
       status: 'PENDING',
     });
-    await waitFor('nothing pending', async () => (await pending(outbox)) === 0);
+    await waitFor(async () => (await pending(outbox)) === 0, { timeoutMs: 10_000, what: 'nothing pending' });
   });
 
   it('retries a failing handler after a backoff, never sooner than half the step', async () => {
@@ -51,10 +52,10 @@ describe('Outbox consumer loop', () => {
     );
     outbox.start();
     await outbox.add({ type: 't', payload: 1 });
-    await waitFor('the third run', () => runsAt.length === 3);
+    await waitFor(() => runsAt.length === 3, { timeoutMs: 10_000, what: 'the third run' });
     expect(runsAt[1] - runsAt[0]).toBeGreaterThanOrEqual(50); // 'equal' jitter: [d/2, d), d = 100
     expect(runsAt[2] - runsAt[1]).toBeGreaterThanOrEqual(100); // d = 200
-    await waitFor('acknowledged', async () => (await pending(outbox)) === 0);
+    await waitFor(async () => (await pending(outbox)) === 0, { timeoutMs: 10_000, what: 'acknowledged' });
     const text = await registry.metrics();
     expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 2');
     expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 1');
@@ -75,7 +76,10 @@ describe('Outbox consumer loop', () => {
     );
     outbox.start();
     await outbox.add({ type: 't', payload: 1, id: 'sync' });
-    await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
+    await waitFor(async () => (await outbox.manualReview()).length === 1, {
+      timeoutMs: 10_000,
+      what: 'parked',
+    });
     expect(runs).toBe(2);
   });
 
@@ -98,7 +102,7 @@ describe('Outbox consumer loop', () => {
     await outbox.stop(); // twice is harmless
     outbox.start();
     await outbox.add({ type: 't', payload: 1, id: 'again' });
-    await waitFor('handled after the restart', () => seen.length === 1);
+    await waitFor(() => seen.length === 1, { timeoutMs: 10_000, what: 'handled after the restart' });
     expect(seen).toEqual(['again']);
   });
 
@@ -126,7 +130,7 @@ describe('Outbox consumer loop', () => {
     });
     for (let i = 0; i < 5; i++) await first.add({ type: 't', payload: i, id: `s-${i}` });
     first.start();
-    await waitFor('the first handler running', () => log.length === 1);
+    await waitFor(() => log.length === 1, { timeoutMs: 10_000, what: 'the first handler running' });
     await first.stop();
     expect(log).toEqual(['start s-0', 'end s-0']);
     expect(await pending(first)).toBe(4);
@@ -155,7 +159,7 @@ describe('Outbox consumer loop', () => {
     });
     outbox.start();
     await outbox.add({ type: 't', payload: 1 });
-    await waitFor('the handler running', () => started);
+    await waitFor(() => started, { timeoutMs: 10_000, what: 'the handler running' });
     const begun = Date.now();
     await outbox.stop();
     expect(Date.now() - begun).toBeLessThan(3000);
@@ -169,7 +173,10 @@ describe('Outbox consumer loop', () => {
     const outbox = track(testOutbox({ redis, stream: stream() }));
     const sid = await redis.xadd(outbox.streamKey, '*', 'foo', 'bar');
     outbox.start();
-    await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
+    await waitFor(async () => (await outbox.manualReview()).length === 1, {
+      timeoutMs: 10_000,
+      what: 'parked',
+    });
     const [parked] = await outbox.manualReview();
     expect(parked).toMatchObject({ id: sid, type: 'unknown', payload: ['foo', 'bar'], attempts: 0 });
     expect(parked.lastError?.name).toBe('OutboxMalformedEntry');
@@ -191,23 +198,32 @@ describe('Outbox consumer loop', () => {
     );
     a.start();
     await a.add({ type: 'work', payload: 0, id: 'first' });
-    await waitFor('first acknowledged', async () => started.length === 1 && (await pending(a)) === 0);
+    await waitFor(async () => started.length === 1 && (await pending(a)) === 0, {
+      timeoutMs: 10_000,
+      what: 'first acknowledged',
+    });
     await a.add({ type: 'hang', payload: 0, id: 'held' });
-    await waitFor('held in flight', async () => (await pending(a)) === 1);
+    await waitFor(async () => (await pending(a)) === 1, { timeoutMs: 10_000, what: 'held in flight' });
     const b = track(testOutbox({ redis, stream: s, consumer: 'b', trimIntervalMs: 50 }));
     b.start();
     for (let i = 0; i < 5; i++) await b.add({ type: 'work', payload: i });
-    await waitFor('only the first entry trimmed', async () => (await redis.xlen(a.streamKey)) === 6);
+    await waitFor(async () => (await redis.xlen(a.streamKey)) === 6, {
+      timeoutMs: 10_000,
+      what: 'only the first entry trimmed',
+    });
     await sleep(300);
     expect(await redis.xlen(a.streamKey)).toBe(6);
     const held = await redis.xpending(a.streamKey, 'statuskit', '-', '+', 10);
     expect(held).toHaveLength(1);
     release();
-    await waitFor('all trimmed but the last delivered', async () => (await redis.xlen(a.streamKey)) <= 1);
+    await waitFor(async () => (await redis.xlen(a.streamKey)) <= 1, {
+      timeoutMs: 10_000,
+      what: 'all trimmed but the last delivered',
+    });
 
     await redis.xgroup('CREATE', a.streamKey, 'audit', '$');
     for (let i = 0; i < 3; i++) await b.add({ type: 'work', payload: i });
-    await waitFor('handled', async () => (await pending(b)) === 0);
+    await waitFor(async () => (await pending(b)) === 0, { timeoutMs: 10_000, what: 'handled' });
     await sleep(300);
     expect(await redis.xlen(a.streamKey)).toBeGreaterThanOrEqual(3); // 'audit' has not read them
   });
@@ -226,16 +242,18 @@ describe('Outbox consumer loop when Redis restarts', () => {
     try {
       outbox.start();
       await outbox.add({ type: 't', payload: 1, id: 'before' });
-      await waitFor('handled before', () => handled.length === 1);
+      await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'handled before' });
       await server.restart();
-      await waitFor('client back', () => redis.status === 'ready', 15_000);
-      await waitFor('added after the restart', () =>
-        outbox.add({ type: 't', payload: 2, id: 'after' }).then(
-          () => true,
-          () => false,
-        ),
+      await waitFor(() => redis.status === 'ready', { timeoutMs: 15_000, what: 'client back' });
+      await waitFor(
+        () =>
+          outbox.add({ type: 't', payload: 2, id: 'after' }).then(
+            () => true,
+            () => false,
+          ),
+        { timeoutMs: 10_000, what: 'added after the restart' },
       );
-      await waitFor('handled after', () => handled.length === 2, 15_000);
+      await waitFor(() => handled.length === 2, { timeoutMs: 15_000, what: 'handled after' });
       expect(handled).toEqual(['before', 'after']);
     } finally {
       await outbox.stop();

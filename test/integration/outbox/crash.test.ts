@@ -1,9 +1,9 @@
-import type Redis from 'ioredis';
-import { RedisServer } from '../../support/RedisServer';
 import { outboxKeys } from '../../../src/outbox/keys';
 import { compiledOutbox } from './compiledOutbox';
-import { readyClient, sleep, waitFor } from './helpers';
+import { sleep } from './helpers';
 import { WorkerProcess } from './workerProcess';
+import { waitFor } from '../../support/waitFor';
+import { useRedisServer } from '../../support/useRedisServer';
 
 const N = 2000;
 const RANDOM_ROUNDS = 6;
@@ -13,14 +13,13 @@ const POISON = Array.from({ length: N }, (_, i) => i)
   .map((i) => `e-${i}`);
 
 describe('Outbox crash safety with real processes killed by SIGKILL', () => {
-  let server: RedisServer;
-  let redis: Redis;
+  const { server, redis } = useRedisServer();
   let build: ReturnType<typeof compiledOutbox>;
   const workers: WorkerProcess[] = [];
 
   const startWorker = (env: Record<string, string | number> = {}): WorkerProcess => {
     const w = WorkerProcess.start({
-      REDIS_URL: server.url,
+      REDIS_URL: server().url,
       OUTBOX_MODULE: build.modulePath,
       STREAM,
       CONSUMER: 'worker',
@@ -33,13 +32,9 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
 
   beforeAll(async () => {
     build = compiledOutbox();
-    server = await RedisServer.start();
-    redis = await readyClient(server.url);
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill()));
-    redis.disconnect();
-    await server.stop();
     build.cleanup();
   });
 
@@ -48,7 +43,7 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
     const pendingAtKill: number[] = [];
     /** Event ids in manual review (each parked entry is a record under its stream id). */
     const reviewIds = async (): Promise<string[]> =>
-      (await redis.hvals(keys.review)).map((text) => (JSON.parse(text) as { id: string }).id);
+      (await redis().hvals(keys.review)).map((text) => (JSON.parse(text) as { id: string }).id);
 
     // Round 1 dies inside the handler of e-40; round 2 right after handling e-80, before its ack.
     const inHandler = startWorker({ KILL_IN_HANDLER: 'e-40' });
@@ -72,34 +67,34 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
       await w.waitForLine('ready');
       await sleep(100 + Math.random() * 300);
       await w.kill();
-      pendingAtKill.push(((await redis.xpending(keys.stream, 'statuskit')) as [number])[0]);
+      pendingAtKill.push(((await redis().xpending(keys.stream, 'statuskit')) as [number])[0]);
     }
 
     const last = startWorker();
     await last.waitForLine('produced', 30_000);
     const settled = async (): Promise<boolean> => {
       const [added, handled, review, pending] = await Promise.all([
-        redis.smembers('test:added'),
-        redis.smembers('test:handled'),
+        redis().smembers('test:added'),
+        redis().smembers('test:handled'),
         reviewIds(),
-        redis.xpending(keys.stream, 'statuskit') as Promise<[number]>,
+        redis().xpending(keys.stream, 'statuskit') as Promise<[number]>,
       ]);
       const done = new Set([...handled, ...review]);
       return added.length === N && pending[0] === 0 && added.every((id) => done.has(id));
     };
-    await waitFor('every added event handled or in manual review', settled, 30_000);
+    await waitFor(settled, { timeoutMs: 30_000, what: 'every added event handled or in manual review' });
     last.child.kill('SIGTERM');
     hanger.child.kill('SIGTERM'); // its abandoned handlers never settle, yet it stops and exits
     expect(await last.exited).toEqual({ code: 0, signal: null });
     expect(await hanger.exited).toEqual({ code: 0, signal: null });
 
-    const added = await redis.smembers('test:added');
-    const handled = new Set(await redis.smembers('test:handled'));
+    const added = await redis().smembers('test:added');
+    const handled = new Set(await redis().smembers('test:handled'));
     const review = new Set(await reviewIds());
-    const runs = await redis.hgetall('test:runs');
+    const runs = await redis().hgetall('test:runs');
     const lost = added.filter((id) => !handled.has(id) && !review.has(id));
     const duplicates = Object.values(runs).filter((r) => Number(r) > 1).length;
-    const hung = await redis.smembers('test:hung');
+    const hung = await redis().smembers('test:hung');
     console.log(
       `outbox crash test: ${added.length} added, ${handled.size} handled, ${review.size} in manual review, ` +
         `${lost.length} lost, ${duplicates} handled more than once, ${hung.length} hung in one consumer, ` +
@@ -112,6 +107,6 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
     expect(hung.filter((id) => !handled.has(id))).toEqual([]);
     expect(handled.has('e-40')).toBe(true);
     expect(Number(runs['e-80'])).toBeGreaterThanOrEqual(2); // handled, killed before the ack, replayed
-    for (const id of POISON) expect(Number(await redis.get(`test:runs:${id}`))).toBeLessThanOrEqual(3);
+    for (const id of POISON) expect(Number(await redis().get(`test:runs:${id}`))).toBeLessThanOrEqual(3);
   }, 90_000);
 });

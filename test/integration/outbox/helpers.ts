@@ -1,24 +1,11 @@
 import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
-import { RedisServer } from '../../support/RedisServer';
-import { readyClient } from '../../support/redisClient';
+import type { RedisServer } from '../../support/RedisServer';
+import { useRedisServer } from '../../support/useRedisServer';
 import { Outbox } from '../../../src/outbox/Outbox';
 import type { OutboxOptions } from '../../../src/outbox/OutboxOptions';
 
 export { readyClient, testClient } from '../../support/redisClient';
-
-/** Polls `check` every 20 ms until it returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** An outbox with test-friendly timings and its own registry; stream names keep tests apart. */
 export function testOutbox<P = unknown>(
@@ -48,23 +35,14 @@ export function outboxSuite(prefix: string): {
   track: <T extends Outbox>(o: T) => T;
   stream: () => string;
 } {
-  let server: RedisServer;
-  let redis: Redis;
+  const suite = useRedisServer();
   let n = 0;
   const outboxes: Outbox[] = [];
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = await readyClient(server.url);
-  });
   afterEach(async () => {
     await Promise.all(outboxes.splice(0).map((o) => o.stop()));
   });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
   return {
-    current: () => ({ server, redis }),
+    current: () => ({ server: suite.server(), redis: suite.redis() }),
     track: (o) => (outboxes.push(o), o),
     stream: () => `${prefix}:outbox${++n}`,
   };

@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { RedisServer } from '../../support/RedisServer';
 import { LEVEL, logSink } from '../../support/logSink';
 import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
-import { outboxSuite, readyClient, sleep, testOutbox, waitFor } from './helpers';
+import { outboxSuite, readyClient, sleep, testOutbox } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 const signal = new AbortController().signal;
 
@@ -33,7 +34,10 @@ describe('Outbox manual review, health and metrics', () => {
     );
     outbox.start();
     await outbox.add({ type: 'invoice', payload: { n: 1 }, id: 'inv-1' });
-    await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
+    await waitFor(async () => (await outbox.manualReview()).length === 1, {
+      timeoutMs: 10_000,
+      what: 'parked',
+    });
     expect(runs).toBe(4);
     const [parked] = await outbox.manualReview();
     expect(parked).toMatchObject({
@@ -70,7 +74,10 @@ describe('Outbox manual review, health and metrics', () => {
     expect(await check.check({ signal })).toMatchObject({ status: 'OK', message: '0 pending' });
     outbox.start();
     await outbox.add({ type: 't', payload: 1, id: 'p-1' });
-    await waitFor('parked', async () => (await outbox.manualReview()).length === 1);
+    await waitFor(async () => (await outbox.manualReview()).length === 1, {
+      timeoutMs: 10_000,
+      what: 'parked',
+    });
     expect(await check.check({ signal })).toEqual({
       status: 'MINOR',
       message: '1 event needs manual review; 0 pending',
@@ -79,7 +86,10 @@ describe('Outbox manual review, health and metrics', () => {
     });
     healed = true;
     expect(await outbox.requeue('p-1')).toBe(true);
-    await waitFor('handled', async () => (await outbox.manualReview()).length === 0);
+    await waitFor(async () => (await outbox.manualReview()).length === 0, {
+      timeoutMs: 10_000,
+      what: 'handled',
+    });
     expect(await check.check({ signal })).toMatchObject({ status: 'OK' });
   });
 
@@ -102,10 +112,16 @@ describe('Outbox manual review, health and metrics', () => {
     );
     outbox.start();
     await outbox.add({ type: 't', payload: 'first', id: 'dup' });
-    await waitFor('first parked', async () => (await outbox.manualReview()).length === 1);
+    await waitFor(async () => (await outbox.manualReview()).length === 1, {
+      timeoutMs: 10_000,
+      what: 'first parked',
+    });
     await sleep(100); // the id is forgotten: the same id is a new event now
     await outbox.add({ type: 't', payload: 'second', id: 'dup' });
-    await waitFor('second parked', async () => (await outbox.manualReview()).length === 2);
+    await waitFor(async () => (await outbox.manualReview()).length === 2, {
+      timeoutMs: 10_000,
+      what: 'second parked',
+    });
     const parked = await outbox.manualReview();
     expect(parked.map((e) => [e.id, e.payload])).toEqual([
       ['dup', 'first'],
@@ -118,7 +134,7 @@ describe('Outbox manual review, health and metrics', () => {
     healed = true;
     expect(await outbox.requeue('dup')).toBe(true);
     expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review 0\b/);
-    await waitFor('both ran', () => ran.length === 2);
+    await waitFor(() => ran.length === 2, { timeoutMs: 10_000, what: 'both ran' });
     expect(ran).toEqual(['first', 'second']);
     expect(await outbox.manualReview()).toEqual([]);
     expect(await outbox.requeue('dup')).toBe(false);
@@ -140,16 +156,20 @@ describe('Outbox manual review, health and metrics', () => {
     // One consumer's handler hangs on the first event; the other three are never delivered.
     outbox.start();
     for (let i = 0; i < 4; i++) await outbox.add({ type: 't', payload: i });
-    await waitFor('one delivered', async () => {
-      const summary = await redis.xpending(outbox.streamKey, 'statuskit').catch(() => [0]);
-      return (summary as [number])[0] === 1;
-    });
+    await waitFor(
+      async () => {
+        const summary = await redis.xpending(outbox.streamKey, 'statuskit').catch(() => [0]);
+        return (summary as [number])[0] === 1;
+      },
+      { timeoutMs: 10_000, what: 'one delivered' },
+    );
     const fresh = await check.check({ signal });
     expect(fresh).toMatchObject({ status: 'OK', observedValue: 4, observedUnit: 'events' });
     expect((fresh as { message: string }).message).toMatch(/^4 pending, the oldest \d+(\.\d+)? s old$/);
-    await waitFor('gauge shows four pending', async () =>
-      /statuskit_outbox_pending 4\b/.test(await registry.metrics()),
-    );
+    await waitFor(async () => /statuskit_outbox_pending 4\b/.test(await registry.metrics()), {
+      timeoutMs: 10_000,
+      what: 'gauge shows four pending',
+    });
 
     await sleep(400);
     const old = await check.check({ signal });
@@ -204,9 +224,10 @@ describe('Outbox manual review, health and metrics', () => {
     outbox.start();
     await outbox.add({ type: 't', payload: 1 });
     await outbox.add({ type: 't', payload: 2 });
-    await waitFor('gauge shows two pending', async () =>
-      /statuskit_outbox_pending 2\b/.test(await registry.metrics()),
-    );
+    await waitFor(async () => /statuskit_outbox_pending 2\b/.test(await registry.metrics()), {
+      timeoutMs: 10_000,
+      what: 'gauge shows two pending',
+    });
     server.freeze();
     try {
       const started = Date.now();
@@ -226,13 +247,13 @@ describe('Outbox when Redis is down', () => {
     try {
       const outbox = testOutbox({ redis, stream: 'down:outbox' });
       await server.kill();
-      await waitFor('the client noticed', () => redis.status !== 'ready');
+      await waitFor(() => redis.status !== 'ready', { timeoutMs: 10_000, what: 'the client noticed' });
       const outcome = await outbox.healthCheck().check({ signal });
       expect(outcome).toMatchObject({ status: 'OUTAGE' });
       expect((outcome as { message: string }).message).toMatch(/^Redis unreachable: Redis is not ready/);
       await expect(outbox.recoverPending()).rejects.toBeInstanceOf(RedisUnavailableError);
       await server.restart();
-      await waitFor('the client reconnected', () => redis.status === 'ready', 15_000);
+      await waitFor(() => redis.status === 'ready', { timeoutMs: 15_000, what: 'the client reconnected' });
     } finally {
       redis.disconnect();
       await server.stop();

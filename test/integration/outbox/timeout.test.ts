@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import type { Outbox } from '../../../src/outbox/Outbox';
 import type { OutboxEvent } from '../../../src/outbox/OutboxEvent';
-import { outboxSuite, sleep, testOutbox, waitFor } from './helpers';
+import { outboxSuite, sleep, testOutbox } from './helpers';
+import { waitFor } from '../../support/waitFor';
 
 const never = (): Promise<void> => new Promise(() => undefined);
 
@@ -44,17 +45,22 @@ describe('Outbox handler timeout', () => {
     await outbox.add({ type: 't', payload: 0, id: 'stuck' });
     for (let i = 1; i <= 5; i++) await outbox.add({ type: 't', payload: i, id: `ok-${i}` });
 
-    await waitFor('the five events behind the stuck one handled', () => handled.length === 5, 5000);
+    await waitFor(() => handled.length === 5, {
+      timeoutMs: 5000,
+      what: 'the five events behind the stuck one handled',
+    });
     expect(stuckSignal?.aborted).toBe(true);
     expect(stuckSignal?.reason).toMatchObject({ name: 'TimeoutError' });
     // Not retried in place: the entry is left pending, for whichever consumer claims it when idle.
-    await waitFor(
-      'the stuck event ran again and was handled',
-      () => handled.some((e) => e.id === 'stuck'),
-      10_000,
-    );
+    await waitFor(() => handled.some((e) => e.id === 'stuck'), {
+      timeoutMs: 10_000,
+      what: 'the stuck event ran again and was handled',
+    });
     expect(handled.find((e) => e.id === 'stuck')?.attempts).toBe(2);
-    await waitFor('nothing pending', async () => (await pendingOf(outbox)).length === 0);
+    await waitFor(async () => (await pendingOf(outbox)).length === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
     const text = await registry.metrics();
     expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 6');
     expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 1');
@@ -76,7 +82,10 @@ describe('Outbox handler timeout', () => {
     );
     await a.add({ type: 't', payload: 1, id: 'hangs-in-a' });
     a.start();
-    await waitFor('a holds the entry', async () => (await pendingOf(a, 'a')).length === 1);
+    await waitFor(async () => (await pendingOf(a, 'a')).length === 1, {
+      timeoutMs: 10_000,
+      what: 'a holds the entry',
+    });
     const b = track(
       testOutbox({
         redis,
@@ -87,10 +96,13 @@ describe('Outbox handler timeout', () => {
       }),
     );
     b.start();
-    await waitFor('b claimed and handled it', () => handledByB.length === 1, 10_000);
+    await waitFor(() => handledByB.length === 1, { timeoutMs: 10_000, what: 'b claimed and handled it' });
     expect(handledByB[0]).toMatchObject({ id: 'hangs-in-a' });
     expect(handledByB[0].attempts).toBeGreaterThanOrEqual(2);
-    await waitFor('nothing pending', async () => (await pendingOf(a)).length === 0);
+    await waitFor(async () => (await pendingOf(a)).length === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
   });
 
   it('ignores a hung handler that settles after its timeout: no extra ack, no lost run count', async () => {
@@ -118,8 +130,11 @@ describe('Outbox handler timeout', () => {
     );
     outbox.start();
     await outbox.add({ type: 't', payload: 1, id: 'late' });
-    await waitFor('the third run', () => runs.length === 3, 10_000);
-    await waitFor('nothing pending', async () => (await pendingOf(outbox)).length === 0);
+    await waitFor(() => runs.length === 3, { timeoutMs: 10_000, what: 'the third run' });
+    await waitFor(async () => (await pendingOf(outbox)).length === 0, {
+      timeoutMs: 10_000,
+      what: 'nothing pending',
+    });
     expect(runs).toEqual([1, 2, 3]);
     const text = await registry.metrics();
     expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 1');
@@ -140,7 +155,10 @@ describe('Outbox handler timeout', () => {
     );
     outbox.start();
     await outbox.add({ type: 't', payload: 1, id: 'always-hangs' });
-    await waitFor('parked', async () => (await outbox.manualReview()).length === 1, 10_000);
+    await waitFor(async () => (await outbox.manualReview()).length === 1, {
+      timeoutMs: 10_000,
+      what: 'parked',
+    });
     const [parked] = await outbox.manualReview();
     expect(parked).toMatchObject({ id: 'always-hangs', attempts: 2, lastError: { name: 'TimeoutError' } });
     expect(parked.lastError?.message).toBe('outbox handler timed out after 100 ms');

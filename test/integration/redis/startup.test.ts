@@ -9,14 +9,14 @@ import { DependencyManager } from '../../../src/manager/DependencyManager';
 import { Outbox } from '../../../src/outbox/Outbox';
 import { boundedCommand } from '../../../src/redis/boundedCommand';
 import { freePort } from '../../support/freePort';
-import { RedisServer } from '../../support/RedisServer';
+import { useRedisServer } from '../../support/useRedisServer';
 
 /** Every component's command timeout in these tests. */
 const TIMEOUT_MS = 1000;
 /** Generous: a busy shared 2-core machine. */
 const MARGIN_MS = 1500;
 
-let server: RedisServer;
+const { server } = useRedisServer({ client: false });
 const clients: Redis[] = [];
 const stoppers: Array<() => Promise<unknown>> = [];
 
@@ -28,21 +28,15 @@ function freshClient(url: string, opts: RedisOptions = {}): Redis {
   return client;
 }
 
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
 afterEach(async () => {
   for (const stop of stoppers.splice(0)) await stop();
   for (const c of clients.splice(0)) c.disconnect();
-  if (!server.running) await server.restart();
-});
-afterAll(async () => {
-  await server?.stop();
+  if (!server().running) await server().restart();
 });
 
 describe('a client still making its first connection', () => {
   it('flags: new Redis(url), then at once start() and set() succeed', async () => {
-    const redis = freshClient(server.url);
+    const redis = freshClient(server().url);
     expect(redis.status).not.toBe('ready');
     const flags = new FeatureFlags({ store: new RedisFlagStore(redis), registry: false });
     stoppers.push(() => flags.stop());
@@ -53,13 +47,13 @@ describe('a client still making its first connection', () => {
   });
 
   it('flags: set() right after new Redis(url), without start(), succeeds', async () => {
-    const flags = new FeatureFlags({ store: new RedisFlagStore(freshClient(server.url)), registry: false });
+    const flags = new FeatureFlags({ store: new RedisFlagStore(freshClient(server().url)), registry: false });
     await expect(flags.set('y', true)).resolves.toMatchObject({ enabled: true });
   });
 
   it('outbox: add() and recoverPending() right after new Redis(url) succeed', async () => {
     const outbox = new Outbox({
-      redis: freshClient(server.url),
+      redis: freshClient(server().url),
       stream: 'startup:outbox',
       handler: async () => undefined,
       registry: new Registry(),
@@ -69,7 +63,7 @@ describe('a client still making its first connection', () => {
       expect.any(String),
     );
     const other = new Outbox({
-      redis: freshClient(server.url),
+      redis: freshClient(server().url),
       stream: 'startup:outbox',
       handler: async () => undefined,
       registry: new Registry(),
@@ -79,22 +73,22 @@ describe('a client still making its first connection', () => {
   });
 
   it('cache: set() and get() right after new Redis(url) succeed', async () => {
-    const cache = new RedisCache(freshClient(server.url), { commandTimeoutMs: TIMEOUT_MS });
+    const cache = new RedisCache(freshClient(server().url), { commandTimeoutMs: TIMEOUT_MS });
     await cache.set('k', { value: 42, storedAt: Date.now(), ttlMs: 60_000 }, 60_000);
-    const reader = new RedisCache(freshClient(server.url), { commandTimeoutMs: TIMEOUT_MS });
+    const reader = new RedisCache(freshClient(server().url), { commandTimeoutMs: TIMEOUT_MS });
     await expect(reader.get('k')).resolves.toMatchObject({ value: 42 });
   });
 
   it('redisCheck: the first round on a brand-new client is OK', async () => {
     const manager = new DependencyManager({ registry: false });
-    manager.register(redisCheck(freshClient(server.url), { timeoutMs: TIMEOUT_MS }));
+    manager.register(redisCheck(freshClient(server().url), { timeoutMs: TIMEOUT_MS }));
     stoppers.push(() => manager.stop());
     await manager.start();
     expect(manager.snapshot().get('redis')?.status).toBe('OK');
   });
 
   it('many concurrent calls share one ready listener on the client', async () => {
-    const redis = freshClient(server.url);
+    const redis = freshClient(server().url);
     const baseline = redis.listenerCount('ready');
     const calls = Array.from({ length: 200 }, (_, i) =>
       boundedCommand(redis, TIMEOUT_MS, 'SET', (c) => c.set(`leak:${i}`, '1')),
@@ -129,8 +123,8 @@ describe('a client that cannot connect or lost its connection', () => {
     console.log(`never-connected: start ${startMs.toFixed(0)} ms, set rejected after ${setMs.toFixed(0)} ms`);
   });
 
-  it('a ready client whose server was killed fails at once (< 50 ms), in every component', async () => {
-    const redis = freshClient(server.url, { retryStrategy: () => 100 });
+  it('a ready client whose server() was killed fails at once (< 50 ms), in every component', async () => {
+    const redis = freshClient(server().url, { retryStrategy: () => 100 });
     const flags = new FeatureFlags({
       store: new RedisFlagStore(redis, { commandTimeoutMs: TIMEOUT_MS }),
       registry: false,
@@ -145,7 +139,7 @@ describe('a client that cannot connect or lost its connection', () => {
       registry: new Registry(),
     });
     await outbox.add({ type: 't', payload: 1 });
-    await server.kill();
+    await server().kill();
     while (redis.status === 'ready') await new Promise((r) => setTimeout(r, 5));
     const timed = async (call: () => Promise<unknown>): Promise<number> => {
       const t0 = performance.now();

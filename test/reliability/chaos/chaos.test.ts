@@ -4,6 +4,7 @@ import path from 'node:path';
 import { RedisServer } from '../../support/RedisServer';
 import { scaled, timeoutFor } from '../support/budget';
 import { CHAOS_BOUNDS } from '../fixtures/chaosBounds';
+import { waitFor } from '../../support/waitFor';
 
 /** A busy 2-core machine shared with other suites: bounds get this much on top of their own. */
 const MARGIN_MS = 1500;
@@ -124,14 +125,11 @@ describe('chaos: every component under steady load while Redis and a partner API
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('message', (m) => messages.push(m as Record<string, unknown>));
       const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
-      const waitFor = async (pred: () => boolean, ms: number, what: string): Promise<void> => {
-        const end = Date.now() + ms;
-        while (!pred()) {
-          if (Date.now() > end) throw new Error(`${what} not within ${ms} ms; stderr: ${stderr}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
-      await waitFor(() => messages.some((m) => 'port' in m || 'done' in m), 30_000, 'app listening');
+      await waitFor(() => messages.some((m) => 'port' in m || 'done' in m), {
+        timeoutMs: 30_000,
+        what: 'app listening',
+        detail: () => `stderr: ${stderr}`,
+      });
       const port = Number(messages.find((m) => 'port' in m)?.port);
       if (!Number.isInteger(port))
         throw new Error(`the chaos app did not start: ${JSON.stringify(messages)} ${stderr}`);
@@ -204,7 +202,11 @@ describe('chaos: every component under steady load while Redis and a partner API
       agent.destroy();
 
       child.send({ cmd: 'finish', accepted });
-      await waitFor(() => messages.some((m) => 'done' in m), 30_000, 'the app’s final account');
+      await waitFor(() => messages.some((m) => 'done' in m), {
+        timeoutMs: 30_000,
+        what: 'the app’s final account',
+        detail: () => `stderr: ${stderr}`,
+      });
       const done = messages.find((m) => 'done' in m) as {
         missing: string[];
         review: string[];

@@ -11,7 +11,8 @@ import { Outbox } from '../../../src/outbox/Outbox';
 import { RedisCluster } from '../../support/RedisCluster';
 import type { RedisServer } from '../../support/RedisServer';
 import { scaled } from '../support/budget';
-import { timed, waitUntil } from '../support/timing';
+import { timed } from '../support/timing';
+import { waitFor } from '../../support/waitFor';
 
 const run = promisify(execFile);
 /** Our bound on a call: its own timeout plus a generous margin for a busy 2-core machine. */
@@ -84,7 +85,12 @@ beforeAll(async () => {
   cluster = await RedisCluster.start();
   client = cluster.client();
   client.on('error', () => undefined);
-  await waitUntil(() => client.status === 'ready', 10_000, 'cluster client ready');
+  await waitFor(() => client.status === 'ready', {
+    timeoutMs: 10_000,
+    intervalMs: 25,
+    what: 'cluster client ready',
+    ignoreErrors: true,
+  });
   victim = cluster.nodes[0]!;
   products = fallback({
     name: 'reliability-products',
@@ -149,11 +155,12 @@ describe('key behaviours on a real 3-master Redis Cluster, default key layouts',
       ids.map(() => 'source'),
     );
     for (const id of ids)
-      await waitUntil(
-        async () => (await cache.get(`reliability-cluster:item:${id}`)) !== undefined,
-        2000,
-        id,
-      );
+      await waitFor(async () => (await cache.get(`reliability-cluster:item:${id}`)) !== undefined, {
+        timeoutMs: 2000,
+        intervalMs: 25,
+        what: id,
+        ignoreErrors: true,
+      });
     up = false;
     const answers = await Promise.all(ids.map((id) => fb.get(id)));
     expect(answers.map((a) => [a.source, a.value])).toEqual(ids.map((id) => ['stale', { id }]));
@@ -186,13 +193,23 @@ describe('key behaviours on a real 3-master Redis Cluster, default key layouts',
       box.addTo(multi, { type: 'work', payload: 2, id: 'k-b' });
       await multi.exec();
       await box.add({ type: 'poison', payload: 3, id: 'k-c' });
-      await waitUntil(async () => (await box.manualReview()).length === 1, 10_000, 'poison parked');
+      await waitFor(async () => (await box.manualReview()).length === 1, {
+        timeoutMs: 10_000,
+        intervalMs: 25,
+        what: 'poison parked',
+        ignoreErrors: true,
+      });
       expect(seen.sort()).toEqual(['k-a', 'k-b']);
       expect(await client.get(orderKey)).toBe('placed');
       expect(await box.healthCheck().check({ signal })).toMatchObject({ status: 'MINOR' });
       poisonFails = false;
       expect(await box.requeue('k-c')).toBe(true);
-      await waitUntil(() => seen.includes('k-c'), 10_000, 'requeued event handled');
+      await waitFor(() => seen.includes('k-c'), {
+        timeoutMs: 10_000,
+        intervalMs: 25,
+        what: 'requeued event handled',
+        ignoreErrors: true,
+      });
       expect(await box.healthCheck().check({ signal })).toMatchObject({ status: 'OK' });
     } finally {
       await box.stop();
@@ -211,7 +228,12 @@ describe('key behaviours on a real 3-master Redis Cluster, default key layouts',
     });
     plain.on('error', () => undefined);
     try {
-      await waitUntil(() => plain.status === 'ready', 10_000, 'default client ready');
+      await waitFor(() => plain.status === 'ready', {
+        timeoutMs: 10_000,
+        intervalMs: 25,
+        what: 'default client ready',
+        ignoreErrors: true,
+      });
       expect(await redisCheck(plain).check({ signal })).toMatchObject({ status: 'OK' });
     } finally {
       plain.disconnect();
@@ -222,10 +244,20 @@ describe('key behaviours on a real 3-master Redis Cluster, default key layouts',
 describe('failover of one master of a real 3-master Redis Cluster, every component on it', () => {
   it('before the kill, the cache, flags, outbox and redisCheck all work on the cluster', async () => {
     expect((await products.get('1')).source).toBe('source');
-    await waitUntil(async () => (await products.get('1')).source === 'cache', 2000, 'write-back');
+    await waitFor(async () => (await products.get('1')).source === 'cache', {
+      timeoutMs: 2000,
+      intervalMs: 25,
+      what: 'write-back',
+      ignoreErrors: true,
+    });
     await flags.set('reliability.checkout', true, { actor: 'test' });
     await outbox.add({ type: 'work', payload: 1, id: 'before' });
-    await waitUntil(() => handled.includes('before'), 5000, 'outbox event handled');
+    await waitFor(() => handled.includes('before'), {
+      timeoutMs: 5000,
+      intervalMs: 25,
+      what: 'outbox event handled',
+      ignoreErrors: true,
+    });
     expect(await check.check({ signal })).toMatchObject({ status: 'OK' });
   }, 30_000);
 
@@ -278,7 +310,12 @@ describe('failover of one master of a real 3-master Redis Cluster, every compone
     } finally {
       sourceUp = true;
       await victim.restart();
-      await waitUntil(clusterOk, 20_000, 'cluster_state:ok after the restart');
+      await waitFor(clusterOk, {
+        timeoutMs: 20_000,
+        intervalMs: 25,
+        what: 'cluster_state:ok after the restart',
+        ignoreErrors: true,
+      });
     }
   }, 60_000);
 
@@ -322,21 +359,34 @@ describe('failover of one master of a real 3-master Redis Cluster, every compone
   });
 
   it('after the master is back (empty), every component recovers on its own', async () => {
-    await waitUntil(async () => (await products.get('1')).source === 'cache', 10_000, 'cache tier back');
-    await waitUntil(
+    await waitFor(async () => (await products.get('1')).source === 'cache', {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+      what: 'cache tier back',
+      ignoreErrors: true,
+    });
+    await waitFor(
       async () => (await timed(() => flags.set('reliability.checkout', false))).error === undefined,
-      10_000,
-      'flags set() works again',
+      { timeoutMs: 10_000, intervalMs: 25, what: 'flags set() works again', ignoreErrors: true },
     );
     expect(flags.isEnabled('reliability.checkout')).toBe(false);
-    await waitUntil(
+    await waitFor(
       async () =>
         (await timed(() => outbox.add({ type: 'work', payload: 3, id: 'after' }))).error === undefined,
-      10_000,
-      'outbox add() works again',
+      { timeoutMs: 10_000, intervalMs: 25, what: 'outbox add() works again', ignoreErrors: true },
     );
-    await waitUntil(() => handled.includes('after'), 10_000, 'an event added after the restart is handled');
-    await waitUntil(async () => (await check.check({ signal }))?.status === 'OK', 10_000, 'redisCheck OK');
+    await waitFor(() => handled.includes('after'), {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+      what: 'an event added after the restart is handled',
+      ignoreErrors: true,
+    });
+    await waitFor(async () => (await check.check({ signal }))?.status === 'OK', {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+      what: 'redisCheck OK',
+      ignoreErrors: true,
+    });
     const { ms } = await timed(() => outbox.stop());
     expect(ms).toBeLessThan(5000);
   }, 60_000);
@@ -373,11 +423,15 @@ describe('a frozen master (SIGSTOP) of a real 3-master Redis Cluster, every comp
     } finally {
       victim.resume();
     }
-    await waitUntil(
+    await waitFor(
       async () => (await timed(() => flags.set('reliability.frozen', false))).error === undefined,
-      10_000,
-      'flags back',
+      { timeoutMs: 10_000, intervalMs: 25, what: 'flags back', ignoreErrors: true },
     );
-    await waitUntil(async () => (await check.check({ signal }))?.status === 'OK', 10_000, 'redisCheck OK');
+    await waitFor(async () => (await check.check({ signal }))?.status === 'OK', {
+      timeoutMs: 10_000,
+      intervalMs: 25,
+      what: 'redisCheck OK',
+      ignoreErrors: true,
+    });
   }, 30_000);
 });

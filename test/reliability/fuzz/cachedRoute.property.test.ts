@@ -1,15 +1,13 @@
 import express from 'express';
 import fc from 'fast-check';
-import Redis from 'ioredis';
 import { cachedRoute } from '../../../middleware/cachedRoute';
 import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
-import { readyClient } from '../../support/redisClient';
-import { RedisServer } from '../../support/RedisServer';
 import { scaled } from '../support/budget';
 import { ensure, send, type Probe } from '../support/inject';
 import { unsafeParts } from '../support/safeBody';
+import { useRedisServer } from '../../support/useRedisServer';
 
 const TTL_MS = 10_000;
 const STALE_MS = 50_000;
@@ -155,16 +153,7 @@ describe('cachedRoute keys under generated ids and failures (fast-check)', () =>
   );
 
   describe('with a RedisCache on a real redis-server', () => {
-    let server: RedisServer;
-    let redis: Redis;
-    beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = await readyClient(server.url);
-    });
-    afterAll(async () => {
-      redis.disconnect();
-      await server.stop();
-    });
+    const { redis } = useRedisServer();
 
     it(
       'every answer is the requested id’s own, whatever characters the id holds',
@@ -172,7 +161,7 @@ describe('cachedRoute keys under generated ids and failures (fast-check)', () =>
         let run = 0;
         await fc.assert(
           fc.asyncProperty(scenario, async ({ ids, steps }) => {
-            const cache = new RedisCache(redis, {
+            const cache = new RedisCache(redis(), {
               prefix: `reliability:run${++run}:`,
               commandTimeoutMs: 1000,
             });

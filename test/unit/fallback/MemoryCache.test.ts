@@ -1,10 +1,6 @@
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { ConfigError } from '../../../src/errors/ConfigError';
-
-function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
+import { clock } from '../../support/clock';
 
 const entry = (value: unknown, storedAt = 0) => ({ value, storedAt, ttlMs: 1000 });
 
@@ -18,7 +14,7 @@ describe('MemoryCache', () => {
   });
 
   it('drops an entry once its time to live has passed', async () => {
-    const c = clock();
+    const c = clock(1_000_000);
     const cache = new MemoryCache({ now: c.now });
     await cache.set('a', entry(1), 500);
     c.advance(499);
@@ -29,7 +25,7 @@ describe('MemoryCache', () => {
   });
 
   it('keeps an entry stored with an infinite time to live until it is evicted', async () => {
-    const c = clock();
+    const c = clock(1_000_000);
     const cache = new MemoryCache({ now: c.now, maxEntries: 1 });
     await cache.set('a', entry(1), Infinity);
     c.advance(1e12);

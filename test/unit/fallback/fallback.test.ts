@@ -7,14 +7,10 @@ import { TimeoutError } from '../../../src/errors/TimeoutError';
 import { fallback } from '../../../src/fallback/fallback';
 import type { FallbackResult, SourceContext } from '../../../src/fallback/FallbackOptions';
 import { LEVEL, logSink } from '../../support/logSink';
+import { clock } from '../../support/clock';
 
 const key = (id: string) => `item:${id}`;
 const failing = (message: string) => () => Promise.reject(new Error(message));
-
-function clock(start = 1_000_000) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
 
 async function counts(registry: Registry, name: string): Promise<Record<string, number>> {
   const metric = await registry.getSingleMetric('statuskit_fallback_total')!.get();
@@ -114,7 +110,7 @@ describe('fallback chain over an in-memory cache', () => {
   });
 
   it('serves a stale entry while it is younger than ttlMs + staleTtlMs, then the stub', async () => {
-    const c = clock();
+    const c = clock(1_000_000);
     const db = jest.fn().mockResolvedValueOnce('fresh').mockRejectedValue(new Error('db down'));
     const chain = fallback({
       name: 't',
@@ -253,7 +249,7 @@ describe('fallback chain over an in-memory cache', () => {
 
   it('counts answers by tier in statuskit_fallback_total', async () => {
     const registry = new Registry();
-    const c = clock();
+    const c = clock(1_000_000);
     const db = jest.fn().mockResolvedValueOnce('v').mockRejectedValue(new Error('down'));
     const chain = fallback({
       name: 'metrics',

@@ -2,12 +2,7 @@ import { BudgetExhaustedError } from '../../../src/errors/BudgetExhaustedError';
 import { retry } from '../../../src/retry/retry';
 import { RetryBudget, RETRY_BUDGET_DEFAULTS } from '../../../src/retry/RetryBudget';
 import { seededRandom } from './helpers';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 0): { now: () => number; advance: (ms: number) => void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
-}
+import { clock as manualClock } from '../../support/clock';
 
 function withdrawAll(budget: RetryBudget): number {
   let n = 0;
@@ -17,7 +12,7 @@ function withdrawAll(budget: RetryBudget): number {
 
 describe('RetryBudget', () => {
   it('allows minPerSecond retries with no traffic at all, then refuses', () => {
-    const clock = manualClock();
+    const clock = manualClock(0);
     const budget = new RetryBudget({ minPerSecond: 10, now: clock.now });
     expect(budget.available).toBe(10);
     expect(withdrawAll(budget)).toBe(10);
@@ -25,7 +20,7 @@ describe('RetryBudget', () => {
   });
 
   it('refills the reserve at minPerSecond, never beyond one second’s worth', () => {
-    const clock = manualClock();
+    const clock = manualClock(0);
     const budget = new RetryBudget({ minPerSecond: 10, now: clock.now });
     withdrawAll(budget);
     clock.advance(300);
@@ -35,7 +30,7 @@ describe('RetryBudget', () => {
   });
 
   it('earns one retry per 1 / ratio calls', () => {
-    const clock = manualClock();
+    const clock = manualClock(0);
     const budget = new RetryBudget({ ratio: 0.1, minPerSecond: 0, now: clock.now });
     for (let i = 0; i < 9; i++) budget.deposit();
     expect(budget.tryWithdraw()).toBe(false);
@@ -47,7 +42,7 @@ describe('RetryBudget', () => {
   });
 
   it('forgets deposits older than ttlMs, so a healthy past cannot fund a retry storm', () => {
-    const clock = manualClock();
+    const clock = manualClock(0);
     const budget = new RetryBudget({ ratio: 0.5, minPerSecond: 0, ttlMs: 10_000, now: clock.now });
     for (let i = 0; i < 100; i++) budget.deposit();
     clock.advance(5_000);
