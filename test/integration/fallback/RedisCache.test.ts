@@ -7,12 +7,15 @@ import { fallback } from '../../../src/fallback/fallback';
 import { useRedisServer } from '../../support/useRedisServer';
 import { waitFor } from '../../support/waitFor';
 
+/** These tests check what is stored and read, not speed: a loaded 2-core machine can take over the 100 ms default. */
+const ROUND_TRIP = { commandTimeoutMs: 2000 };
+
 const { server, redis } = useRedisServer();
 beforeEach(() => redis().flushall());
 
 describe('RedisCache', () => {
   it('stores entries under one hash tag, as JSON with value, stored-at and ttl', async () => {
-    const cache = new RedisCache(redis());
+    const cache = new RedisCache(redis(), ROUND_TRIP);
     expect(cache.prefix).toBe('statuskit:{cache}:');
     await cache.set('user:1', { value: { name: 'Ada' }, storedAt: 42, ttlMs: 1000 }, 5000);
     expect(await redis().keys('*')).toEqual(['statuskit:{cache}:user:1']);
@@ -26,13 +29,13 @@ describe('RedisCache', () => {
   });
 
   it('respects a custom prefix, adding a hash tag to it', async () => {
-    const cache = new RedisCache(redis(), { prefix: 'shop:catalog:' });
+    const cache = new RedisCache(redis(), { ...ROUND_TRIP, prefix: 'shop:catalog:' });
     await cache.set('k', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
     expect(await redis().keys('*')).toEqual(['shop:{catalog}:k']);
   });
 
   it('lets Redis expire an entry after the ttl passed to set (ttlMs + staleTtlMs in a fallback)', async () => {
-    const cache = new RedisCache(redis());
+    const cache = new RedisCache(redis(), ROUND_TRIP);
     const fb = fallback({
       name: 'ttl',
       key: (id: string) => id,
@@ -57,14 +60,14 @@ describe('RedisCache', () => {
   });
 
   it('keeps an entry with an infinite ttl without expiry', async () => {
-    const cache = new RedisCache(redis());
+    const cache = new RedisCache(redis(), ROUND_TRIP);
     await cache.set('forever', { value: 1, storedAt: 0, ttlMs: Infinity }, Infinity);
     expect(await redis().pttl('statuskit:{cache}:forever')).toBe(-1);
     expect((await cache.get('forever'))?.ttlMs).toBe(Infinity);
   });
 
   it('refuses a value that would not survive JSON, and stores nothing', async () => {
-    const cache = new RedisCache(redis());
+    const cache = new RedisCache(redis(), ROUND_TRIP);
     await expect(cache.set('bad', { value: { id: 1n }, storedAt: 0, ttlMs: 1 }, 1000)).rejects.toThrow(
       UnserializableValueError,
     );
@@ -76,11 +79,13 @@ describe('RedisCache', () => {
 
   it('rejects with a clear error on a key that holds something else', async () => {
     await redis().set('statuskit:{cache}:foreign', 'hello');
-    await expect(new RedisCache(redis()).get('foreign')).rejects.toThrow('is not a statuskit cache entry');
+    await expect(new RedisCache(redis(), ROUND_TRIP).get('foreign')).rejects.toThrow(
+      'is not a statuskit cache entry',
+    );
   });
 
   it('looks up the keys asked for in the same tick with one MGET', async () => {
-    const cache = new RedisCache(redis());
+    const cache = new RedisCache(redis(), ROUND_TRIP);
     for (let i = 0; i < 10; i++) await cache.set(`k${i}`, { value: i, storedAt: 0, ttlMs: 1 }, 60_000);
     await redis().set('statuskit:{cache}:corrupt', 'not json');
     await redis().config('RESETSTAT');
@@ -98,7 +103,7 @@ describe('RedisCache', () => {
   });
 
   it('deletes an entry', async () => {
-    const cache = new RedisCache(redis());
+    const cache = new RedisCache(redis(), ROUND_TRIP);
     await cache.set('a', { value: 1, storedAt: 0, ttlMs: 1 }, 1000);
     await cache.delete('a');
     expect(await cache.get('a')).toBeUndefined();
