@@ -56,6 +56,12 @@ describe('Outbox consumer loop', () => {
     expect(runsAt[1] - runsAt[0]).toBeGreaterThanOrEqual(50); // 'equal' jitter: [d/2, d), d = 100
     expect(runsAt[2] - runsAt[1]).toBeGreaterThanOrEqual(100); // d = 200
     await waitFor(async () => (await pending(outbox)) === 0, { timeoutMs: 10_000, what: 'acknowledged' });
+    // The done counter moves when the ack's reply is read, which can come a turn after the entry
+    // has left the pending list.
+    await waitFor(async () => (await registry.metrics()).includes('outcome="done"} 1'), {
+      timeoutMs: 10_000,
+      what: 'the done count',
+    });
     const text = await registry.metrics();
     expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 2');
     expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 1');
