@@ -30,7 +30,7 @@ function assertManager(manager: unknown): asserts manager is HealthSource {
     m === null ||
     typeof m.snapshot !== 'function' ||
     typeof m.evaluate !== 'function' ||
-    typeof m.on !== 'function'
+    typeof m.version !== 'number'
   ) {
     throw new ConfigError('manager', manager, 'a DependencyManager');
   }

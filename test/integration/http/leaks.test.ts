@@ -100,6 +100,8 @@ function rawSource(): HealthSource {
     get: (id) => (id === 'redis' ? result : undefined),
   };
   return Object.assign(new EventEmitter(), {
+    version: 0,
+    statusOf: (id: string) => set.get(id)?.status,
     systemStatus: 'OUTAGE' as const,
     draining: false,
     ready: true,
