@@ -5,7 +5,7 @@ import { assertOptions } from '../src/validation/assert';
 import type { HttpAnswer } from './http/httpRequest';
 import { parseHttpUrl, probeHttp, type HttpProbeSpec } from './http/probeHttp';
 import { safeUrl } from './http/safeUrl';
-import { idFromHost, resolveCheckBase, toDependency } from './shared/checkOptions';
+import { idFromHost, resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 
 /** Options of {@link statuskitCheck}: every `Dependency` field plus request headers. */
 export interface StatuskitCheckOptions extends DependencyOptions {

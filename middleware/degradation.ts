@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ConfigError } from '../src/errors/ConfigError';
 import { CheckStatus } from '../src/status/CheckStatus';
-import type { HealthSource } from './managerView';
+import type { HealthSource } from './HealthSource';
 
 /** What {@link degradation} puts in `res.locals.status`. */
 export interface DegradationView {

@@ -8,7 +8,7 @@ import {
   assertOptions,
   assertString,
 } from '../src/validation/assert';
-import type { HealthSource } from './managerView';
+import type { HealthSource } from './HealthSource';
 
 /** Options of {@link requireDependency}. */
 export interface RequireDependencyOptions {

@@ -4,7 +4,7 @@ import { ConfigError } from '../src/errors/ConfigError';
 import { METRICS } from '../src/metrics/names';
 import { counter, resolveRegistry } from '../src/metrics/registry';
 import { assertBoolean, assertNumber, assertOptions, optionalNumber } from '../src/validation/assert';
-import type { StatusSource } from './managerView';
+import type { StatusSource } from './HealthSource';
 
 /** Options of {@link shortCircuit}. */
 export interface ShortCircuitOptions {

@@ -34,7 +34,7 @@ export type { NumberRule } from './validation/assert';
 export { redact, redactSafeError, toSafeError } from './redaction/redact';
 export type { SafeError } from './redaction/redact';
 export { METRICS } from './metrics/names';
-export type { RedisClient } from './redis/RedisLike';
+export type { RedisClient } from './redis/RedisClient';
 
 // Retry
 export { retry, retryPolicy } from './retry/retry';
@@ -51,8 +51,8 @@ export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
 export { FeatureFlags } from './flags/FeatureFlags';
 export { FEATURE_FLAGS_DEFAULTS } from './flags/FeatureFlagsOptions';
 export type { FeatureFlagsOptions } from './flags/FeatureFlagsOptions';
-export { SET_FLAG_DEFAULTS } from './flags/setFlagOptions';
-export type { SetFlagOptions } from './flags/setFlagOptions';
+export { SET_FLAG_DEFAULTS } from './flags/SetFlagOptions';
+export type { SetFlagOptions } from './flags/SetFlagOptions';
 export { FLAG_KEY_PATTERN, isValidFlagKey } from './flags/Flag';
 export type { Flag } from './flags/Flag';
 export type { FlagChange, FlagChangeOrigin } from './flags/FlagSnapshot';
@@ -69,14 +69,14 @@ export { safeEqual, bearerToken } from './security/tokens';
 
 // Dependency manager
 export { DependencyManager } from './manager/DependencyManager';
-export { DEPENDENCY_MANAGER_DEFAULTS } from './manager/ManagerOptions';
-export type { DependencyDefaults, DependencyManagerOptions } from './manager/ManagerOptions';
+export { DEPENDENCY_MANAGER_DEFAULTS } from './manager/DependencyManagerOptions';
+export type { DependencyDefaults, DependencyManagerOptions } from './manager/DependencyManagerOptions';
 export type {
   DependencyChangedEvent,
   DependencyManagerEventName,
   DependencyManagerEvents,
   SystemChangedEvent,
-} from './manager/ManagerEvents';
+} from './manager/DependencyManagerEvents';
 
 // Cache tiers and fallback
 export { MemoryCache, MEMORY_CACHE_DEFAULTS } from './cache/MemoryCache';

@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { UnserializableValueError } from '../cache/UnserializableValueError';
 import { toSafeError } from '../redaction/redact';
-import { fallbackCounts, type FallbackOutcome, type OutcomeCounts } from './fallbackCounter';
+import { fallbackCounts, type FallbackOutcome, type OutcomeCounts } from './fallbackCounts';
 
-export type { FallbackOutcome } from './fallbackCounter';
+export type { FallbackOutcome } from './fallbackCounts';
 
 /**
  * What a fallback chain reports about itself: `statuskit_fallback_total{name, source}` per answer

@@ -15,7 +15,7 @@ import {
   type ResolvedFeatureFlagsOptions,
 } from './FeatureFlagsOptions';
 import { UnknownOutcomes } from './UnknownOutcomes';
-import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './setFlagOptions';
+import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './SetFlagOptions';
 
 /**
  * Feature flags and kill switches, flipped at run time on every instance (SPEC §8). `isEnabled` is

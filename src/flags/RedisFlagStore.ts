@@ -6,7 +6,7 @@ import { TimeoutError } from '../errors/TimeoutError';
 import { resolveLogger } from '../logging/logger';
 import { boundedCommand } from '../redis/boundedCommand';
 import { trackClient } from '../redis/clientReadiness';
-import { isRedisClient, type RedisClient } from '../redis/RedisLike';
+import { isRedisClient, type RedisClient } from '../redis/RedisClient';
 import { assertOptions, assertString, optionalNumber } from '../validation/assert';
 import { parseFlag, type Flag } from './Flag';
 import type { FlagNotice, FlagStore, FlagUnsubscribe, FlagWrite, FlagWriteResult } from './FlagStore';

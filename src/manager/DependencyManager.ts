@@ -12,7 +12,7 @@ import {
   resolveManagerOptions,
   type DependencyManagerOptions,
   type ResolvedManagerOptions,
-} from './ManagerOptions';
+} from './DependencyManagerOptions';
 import { resolveDependency } from './resolveDependency';
 import type { RunOutcome } from './runCheck';
 import { StatusAggregate } from './StatusAggregate';

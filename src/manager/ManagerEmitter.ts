@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DependencyManagerEventName, DependencyManagerEvents } from './ManagerEvents';
+import type { DependencyManagerEventName, DependencyManagerEvents } from './DependencyManagerEvents';
 
 /** A listener of one manager event. */
 export type ManagerListener<K extends DependencyManagerEventName> = (

@@ -2,7 +2,7 @@ import { DEPENDENCY_ID_PATTERN, type Dependency, type DependencyMode } from '../
 import { ConfigError } from '../errors/ConfigError';
 import { Urgency } from '../status/Urgency';
 import { assertFunction, assertOneOf, assertString, optionalNumber } from '../validation/assert';
-import { MAX_TIMER_MS, type ResolvedManagerOptions } from './ManagerOptions';
+import { MAX_TIMER_MS, type ResolvedManagerOptions } from './DependencyManagerOptions';
 
 /** A registered dependency with every field validated and defaulted, resolved once at `register()`. */
 export interface ResolvedDependency {

@@ -1,5 +1,5 @@
 import type { TimeoutError } from '../errors/TimeoutError';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { toSafeError, type SafeError } from '../redaction/redact';
 import { backoffDelay } from '../retry/backoff';
 import { delay } from '../timing/delay';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { toSafeError } from '../redaction/redact';
 import { backoffDelay } from '../retry/backoff';
 import { delay } from '../timing/delay';

@@ -4,7 +4,7 @@ import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { TimeoutError } from '../errors/TimeoutError';
 import { resolveLogger } from '../logging/logger';
 import { resolveRegistry } from '../metrics/registry';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { redact } from '../redaction/redact';
 import { withTimeout } from '../timing/withTimeout';
 import { BatchRunner } from './BatchRunner';

@@ -10,7 +10,7 @@ import {
 } from '../validation/assert';
 import { JITTERS, type Jitter } from './backoff';
 import type { RetryBudget } from './RetryBudget';
-import { retryCounters, type RetryCounters } from './retryMetrics';
+import { retryCounters, type RetryCounters } from './retryCounters';
 import { sleep } from './sleep';
 
 /** What `fn` receives on each try. */

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { metricsRoute } from '../../../middleware/metricsRoute';
 import { defaultShortCircuitExclude, shortCircuit } from '../../../middleware/shortCircuit';
 import { DependencyManager } from '../../../src/manager/DependencyManager';

@@ -1,7 +1,7 @@
 import express from 'express';
 import fc from 'fast-check';
 import Redis from 'ioredis';
-import { cachedRoute } from '../../../middleware/cachedRoute';
+import { cachedRoute } from '../../../middleware/cachedRoute/cachedRoute';
 import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';

@@ -1,4 +1,4 @@
-import { idFromHost, resolveCheckBase } from '../../../checks/shared/checkOptions';
+import { idFromHost, resolveCheckBase } from '../../../checks/shared/resolveCheckBase';
 import { DEPENDENCY_ID_PATTERN } from '../../../src/dependencies/Dependency';
 import { ConfigError } from '../../../src/errors/ConfigError';
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { HealthAnswers } from '../../../middleware/HealthAnswers';
-import { resolveHealthOptions } from '../../../middleware/healthOptions';
-import type { HealthSource } from '../../../middleware/managerView';
+import { HealthAnswers } from '../../../middleware/health/HealthAnswers';
+import { resolveHealthOptions } from '../../../middleware/health/HealthRoutesOptions';
+import type { HealthSource } from '../../../middleware/HealthSource';
 import type { CheckResult, CheckResultSet } from '../../../src/dependencies/CheckResult';
 
 function source(message: () => string): HealthSource & EventEmitter {

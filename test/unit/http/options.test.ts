@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Registry } from 'prom-client';
 import { degradation } from '../../../middleware/degradation';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { metricsRoute } from '../../../middleware/metricsRoute';
 import { requireDependency } from '../../../middleware/requireDependency';
 import { shortCircuit } from '../../../middleware/shortCircuit';

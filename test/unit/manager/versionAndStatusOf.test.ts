@@ -1,4 +1,4 @@
-import type { DependencyManagerEventName } from '../../../src/manager/ManagerEvents';
+import type { DependencyManagerEventName } from '../../../src/manager/DependencyManagerEvents';
 import { ControlledCheck } from '../../support/ControlledCheck';
 import { fixed, newManager, stopAll } from './managerTestKit';
 

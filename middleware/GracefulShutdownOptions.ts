@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../src/errors/ConfigError';
 import { resolveLogger } from '../src/logging/logger';
 import { assertFunction, assertOptions, optionalNumber } from '../src/validation/assert';
-import type { DrainableManager } from './managerView';
+import type { DrainableManager } from './HealthSource';
 
 /** Options of {@link gracefulShutdown}. */
 export interface GracefulShutdownOptions {

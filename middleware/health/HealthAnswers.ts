@@ -1,10 +1,10 @@
-import type { CheckResultSet } from '../src/dependencies/CheckResult';
-import type { CheckStatus } from '../src/status/CheckStatus';
+import type { CheckResultSet } from '../../src/dependencies/CheckResult';
+import type { CheckStatus } from '../../src/status/CheckStatus';
 import { buildDetailedReport, buildSummary, viewResult, type SummaryContext } from './healthDocuments';
-import { buildHealthJson, HEALTH_JSON_TYPE } from './healthJson';
-import type { ResolvedHealthOptions } from './healthOptions';
-import type { HealthSource } from './managerView';
-import { statusPageRenderer } from './statusPage';
+import { buildHealthJson, HEALTH_JSON_TYPE } from './buildHealthJson';
+import type { ResolvedHealthOptions } from './HealthRoutesOptions';
+import type { HealthSource } from '../HealthSource';
+import { statusPageRenderer } from './statusPageRenderer';
 
 /** A serialised answer, ready to write. */
 export interface PreparedAnswer {
