@@ -23,7 +23,7 @@ export const STATUSKIT_CHECK_DEFAULTS = Object.freeze({ type: 'statuskit', path:
 /** Bytes of a report read at most: a summary report is under 200 bytes. */
 const MAX_REPORT_BYTES = 65_536;
 
-/** The SPEC §5 summary body of another statuskit service's `/healthcheck`. */
+/** The summary body another statuskit service's `/healthcheck` answers (see `healthRoutes`). */
 interface StatuskitSummary {
   hostname?: string;
   condition: CheckStatus;

@@ -26,7 +26,7 @@ export interface ThresholdCheckOptions extends DependencyOptions, Thresholds {
 export const THRESHOLD_CHECK_DEFAULTS = Object.freeze({ type: 'other', unit: '' });
 
 /**
- * A dependency that maps a number onto a status with inclusive upper bounds (SPEC §4): `≤ maxOk`
+ * A dependency that maps a number onto a status with inclusive upper bounds: `≤ maxOk`
  * OK, `≤ maxMinor` MINOR, `≤ maxMajor` MAJOR, else OUTAGE (a level left out is skipped). The value
  * is reported as `observedValue`; a value that is not a finite number is OUTAGE. Bounds must
  * ascend, else `ConfigError` at construction.

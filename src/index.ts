@@ -1,4 +1,5 @@
-// statuskit — framework-free core. Named exports only, listed by hand (see STYLE.md §1).
+// statuskit — framework-free core. Named exports only, listed by hand so the public surface is
+// reviewed, never widened by accident.
 
 // Status algebra
 export { CheckStatus } from './status/CheckStatus';

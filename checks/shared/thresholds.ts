@@ -2,7 +2,7 @@ import type { CheckStatus } from '../../src/status/CheckStatus';
 import { assertNumber, assertOptions } from '../../src/validation/assert';
 
 /**
- * Upper bounds, inclusive (SPEC §4): `value ≤ maxOk` → OK, `≤ maxMinor` → MINOR, `≤ maxMajor` →
+ * Upper bounds, inclusive: `value ≤ maxOk` → OK, `≤ maxMinor` → MINOR, `≤ maxMajor` →
  * MAJOR, else OUTAGE. A level left out is skipped: with only `maxOk`, anything above it is OUTAGE.
  */
 export interface Thresholds {

@@ -36,7 +36,7 @@ export interface FlagsAdminOptions {
 export const ADMIN_TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
 
 /**
- * The flags admin API (SPEC §8) as an Express Router: `GET /flags`, `GET /flags/:key`,
+ * The flags admin API as an Express Router: `GET /flags`, `GET /flags/:key`,
  * `PUT /flags/:key` with JSON `{ enabled: boolean, description?: string }` (≤ 4 KB; other fields
  * are rejected). Every call needs `Authorization: Bearer <token>` (compared in constant time):
  * none → 401, wrong → 403. A bad key, header or body → 400, a body over 4 KB → 413, an unknown

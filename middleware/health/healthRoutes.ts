@@ -38,7 +38,7 @@ function assertManager(manager: unknown): asserts manager is HealthSource {
 }
 
 /**
- * The health routes of SPEC §5, answered from the manager's cached snapshot (never waiting on a
+ * The health routes, answered from the manager's cached snapshot (never waiting on a
  * dependency, except `/healthcheck/live`), GET and HEAD, query string and trailing slash ignored,
  * `Cache-Control: no-store`:
  *
@@ -145,7 +145,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
  * Entering an Express Router costs a few microseconds (its layer stack and `next` machinery), so
  * requests whose path cannot be one of ours (`/healthcheck…`, `/livez`, `/readyz` all start with
  * h, l or r, in any case) skip it with one character test. The result is still the Router (its
- * methods and stack are reached through the prototype), as the SPEC promises.
+ * methods and stack are reached through the prototype), so callers may still treat it as one.
  */
 function skipUnlessHealthPath(router: Router): Router {
   const handle = function statuskitHealthRoutes(req: Request, res: Response, next: NextFunction): void {

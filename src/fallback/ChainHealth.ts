@@ -10,7 +10,7 @@ export type { FallbackOutcome } from './fallbackCounts';
  * What a fallback chain reports about itself: `statuskit_fallback_total{name, source}` per answer
  * (cells resolved once), and log lines on transitions only — when the chain starts
  * degrading and when it recovers, when the cache tier fails and when it answers again — never one
- * per call (SPEC §11). Per-call detail is at debug level.
+ * per call, so an outage does not flood the log. Per-call detail is at debug level.
  */
 export class ChainHealth {
   /** `statuskit_fallback_total` cells of this chain, one per outcome (see {@link fallbackCounts}). */

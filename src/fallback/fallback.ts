@@ -16,7 +16,7 @@ interface Flight<T> {
 }
 
 /**
- * A fallback chain (SPEC §6): fresh cache entry → sources in order → stale entry → stub →
+ * A fallback chain: fresh cache entry → sources in order → stale entry → stub →
  * {@link FallbackExhaustedError}. Build it with {@link fallback}.
  */
 export class Fallback<T, A extends unknown[]> {
@@ -203,7 +203,7 @@ export class Fallback<T, A extends unknown[]> {
 }
 
 /**
- * Builds a fallback chain (SPEC §6). Options are validated now ({@link ConfigError} naming the option).
+ * Builds a fallback chain. Options are validated now ({@link ConfigError} naming the option).
  *
  * @example
  * const products = fallback({

@@ -18,7 +18,7 @@ import { UnknownOutcomes } from './UnknownOutcomes';
 import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './SetFlagOptions';
 
 /**
- * Feature flags and kill switches, flipped at run time on every instance (SPEC §8). `isEnabled` is
+ * Feature flags and kill switches, flipped at run time on every instance. `isEnabled` is
  * synchronous and O(1) from a local snapshot; the store is read only in the background (change
  * notices, plus a reload every `refreshMs`), so a slow or unreachable store never slows a request
  * or changes an answer: the last snapshot stays in force.

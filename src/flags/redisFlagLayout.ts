@@ -1,5 +1,5 @@
 /**
- * Where `RedisFlagStore` keeps flags (SPEC §12): one hash whose key carries a hash tag, so the
+ * Where `RedisFlagStore` keeps flags: one hash whose key carries a hash tag, so the
  * store works on Redis Cluster, and a pub/sub channel for change notices.
  *
  * - prefix `statuskit:flags` → hash `statuskit:{flags}`, channel `statuskit:{flags}:changed`

@@ -58,7 +58,7 @@ export class ManagerEmitter extends EventEmitter {
     return super.removeListener(event, listener);
   }
 
-  /** Calls every listener; one that throws or rejects is reported and harms nothing (STYLE §9). */
+  /** Calls every listener; one that throws or rejects is reported and harms nothing: a listener's bug must not stop the manager's bookkeeping. */
   protected safeEmit<K extends DependencyManagerEventName>(
     event: K,
     ...args: DependencyManagerEvents[K]

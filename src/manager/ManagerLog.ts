@@ -15,7 +15,7 @@ export function toLoggedError(e: SafeError): Error {
 }
 
 /**
- * The manager's log lines (SPEC §11): one per status change, never one per probe; `warn` when
+ * The manager's log lines: one per status change, never one per probe; `warn` when
  * worse, `info` when better. A broken log destination never disturbs the manager.
  */
 export class ManagerLog {

@@ -9,7 +9,7 @@ import type { RunKind } from './runCheck';
 export const CHECK_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The manager's Prometheus metrics (SPEC §10), get-or-create on one registry so many managers can
+ * The manager's Prometheus metrics, get-or-create on one registry so many managers can
  * share it. {@link ManagerMetrics.create} returns a no-op when the registry option is `false`.
  */
 export class ManagerMetrics {

@@ -62,7 +62,7 @@ export function resolveDependency(dep: unknown, defaults: ResolvedManagerOptions
     mode: d.mode === undefined ? 'background' : assertOneOf('dependency.mode', d.mode, MODES),
     toggle: d.toggle === undefined ? undefined : assertFunction<() => boolean>('dependency.toggle', d.toggle),
     check: assertFunction<Dependency['check']>('dependency.check', d.check),
-    // SPEC §3: a result older than 3 × pingPeriodMs + timeoutMs reports OUTAGE.
+    // A result older than 3 × pingPeriodMs + timeoutMs reports OUTAGE: three missed runs mean the timer or the check is stuck.
     staleAfterMs: Math.min(3 * pingPeriodMs + timeoutMs, MAX_TIMER_MS),
     source: dep as Dependency,
   });

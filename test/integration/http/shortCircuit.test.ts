@@ -59,7 +59,7 @@ describe('shortCircuit', () => {
   });
 
   it.each(['get', 'head', 'post'] as const)(
-    'while OUTAGE, %s answers 500 with Retry-After and the SPEC body without calling the route',
+    'while OUTAGE, %s answers 500 with Retry-After and the documented body without calling the route',
     async (method) => {
       const a = app();
       await setDb('OUTAGE');

@@ -60,7 +60,7 @@ interface Body {
 }
 
 /**
- * Runs a scenario against `cachedRoute` in front of `/products/:id` and against a model of SPEC §6
+ * Runs a scenario against `cachedRoute` in front of `/products/:id` and against a model of the fallback chain
  * (fresh → cache; else the route; route failing → stale within ttl + staleTtl, else the stub).
  * Every answer must be the model's, for the requested id and no other.
  */
@@ -136,7 +136,7 @@ async function play(
 
 describe('cachedRoute keys under generated ids and failures (fast-check)', () => {
   it(
-    'with a MemoryCache, every answer is the requested id’s own, from the tier the SPEC names',
+    'with a MemoryCache, every answer is the requested id’s own, from the tier the chain’s order names',
     async () => {
       await fc.assert(
         fc.asyncProperty(scenario, async ({ ids, steps }) => {

@@ -146,7 +146,7 @@ function authorized(header: string | undefined): boolean {
   return m !== null && m[1] === TOKEN;
 }
 
-/** Checks one request against the contract of SPEC §5; returns the status code. */
+/** Checks one request against the health routes’ contract (as `healthRoutes` documents it); returns the status code. */
 async function judge(w: World, p: Probe): Promise<number> {
   const runsBefore = w.liveRuns();
   const statusBefore = w.manager.systemStatus;
