@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import { ConfigError } from '../src/errors/ConfigError';
-import { resolveLogger } from '../src/logging/logger';
+import { resolveLogger } from '../src/logging/resolveLogger';
 import { assertFunction, assertOptions, optionalNumber } from '../src/validation/assert';
 import type { DrainableManager } from './HealthSource';
 

@@ -34,7 +34,7 @@ export { assertNumber } from './validation/assert';
 export type { NumberRule } from './validation/assert';
 export { redact, redactSafeError, toSafeError } from './redaction/redact';
 export type { SafeError } from './redaction/redact';
-export { METRICS } from './metrics/names';
+export { METRICS } from './metrics/METRICS';
 export type { RedisClient } from './redis/RedisClient';
 
 // Retry
@@ -44,8 +44,8 @@ export { RETRY_DEFAULTS } from './retry/RetryOptions';
 export type { RetryOptions, RetryContext, RetryEvent } from './retry/RetryOptions';
 export { RetryBudget, RETRY_BUDGET_DEFAULTS } from './retry/RetryBudget';
 export type { RetryBudgetOptions } from './retry/RetryBudget';
-export { backoffDelay, JITTERS } from './retry/backoff';
-export type { Jitter, BackoffOptions } from './retry/backoff';
+export { backoffDelay, JITTERS } from './retry/backoffDelay';
+export type { Jitter, BackoffOptions } from './retry/backoffDelay';
 export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
 
 // Feature flags

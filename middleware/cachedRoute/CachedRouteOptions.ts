@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { isCacheTier, type CacheTier } from '../../src/cache/CacheTier';
 import { ConfigError } from '../../src/errors/ConfigError';
-import { resolveLogger } from '../../src/logging/logger';
+import { resolveLogger } from '../../src/logging/resolveLogger';
 import { resolveRegistry } from '../../src/metrics/registry';
 import {
   assertFunction,

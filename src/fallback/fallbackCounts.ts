@@ -1,5 +1,5 @@
 import type { Counter, Registry } from 'prom-client';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { counter } from '../metrics/registry';
 import type { FallbackTier } from './FallbackOptions';
 

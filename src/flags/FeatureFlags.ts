@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Gauge } from 'prom-client';
 import { gauge } from '../metrics/registry';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { isStatuskitError } from '../errors/StatuskitError';
 import { toSafeError } from '../redaction/redact';
 import { withTimeout } from '../timing/withTimeout';

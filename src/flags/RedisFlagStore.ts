@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/ConfigError';
 import { OutcomeUnknownError } from '../errors/OutcomeUnknownError';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { TimeoutError } from '../errors/TimeoutError';
-import { resolveLogger } from '../logging/logger';
+import { resolveLogger } from '../logging/resolveLogger';
 import { boundedCommand } from '../redis/boundedCommand';
 import { trackClient } from '../redis/clientReadiness';
 import { isRedisClient, type RedisClient } from '../redis/RedisClient';

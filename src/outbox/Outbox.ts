@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { Dependency } from '../dependencies/Dependency';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { TimeoutError } from '../errors/TimeoutError';
-import { resolveLogger } from '../logging/logger';
+import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
 import type { RedisClient } from '../redis/RedisClient';
 import { redact } from '../redaction/redact';

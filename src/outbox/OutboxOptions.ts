@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors/ConfigError';
 import { isRedisClient, type RedisClient } from '../redis/RedisClient';
-import { JITTERS, type Jitter } from '../retry/backoff';
+import { JITTERS, type Jitter } from '../retry/backoffDelay';
 import {
   assertFunction,
   assertNonEmptyString,

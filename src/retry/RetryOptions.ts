@@ -8,7 +8,7 @@ import {
   assertOptions,
   optionalNumber,
 } from '../validation/assert';
-import { JITTERS, type Jitter } from './backoff';
+import { JITTERS, type Jitter } from './backoffDelay';
 import type { RetryBudget } from './RetryBudget';
 import { retryCounters, type RetryCounters } from './retryCounters';
 import { sleep } from './sleep';

@@ -2,7 +2,7 @@ import { BudgetExhaustedError } from '../errors/BudgetExhaustedError';
 import { ConfigError } from '../errors/ConfigError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { abortReason } from '../timing/delay';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from './backoffDelay';
 import { retryAfterMs } from './retryAfter';
 import {
   resolveRetryOptions,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RetryExhaustedError } from '../../../src/errors/RetryExhaustedError';
-import { backoffDelay, JITTERS, type Jitter } from '../../../src/retry/backoff';
+import { backoffDelay, JITTERS, type Jitter } from '../../../src/retry/backoffDelay';
 import { retry } from '../../../src/retry/retry';
 import { parseRetryAfter } from '../../../src/retry/retryAfter';
 import { scaled } from '../support/budget';
