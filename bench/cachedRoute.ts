@@ -16,7 +16,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { inject, type DispatchFunc } from 'light-my-request';
-import { cachedRoute } from '../middleware/cachedRoute';
+import { cachedRoute } from '../middleware/cachedRoute/cachedRoute';
 import { MemoryCache } from '../src/cache/MemoryCache';
 import { currentOptions } from './lib/options';
 import { pairedDeltas, pairedRatios, shuffled, summarize } from './lib/stats';
@@ -70,7 +70,9 @@ function app(kit: Kit | undefined, vary: boolean): DispatchFunc {
 
 function load(dir: string): Kit {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const mw = require(path.join(dir, 'middleware/cachedRoute.js')) as { cachedRoute: CachedRouteFn };
+  const mw = require(path.join(dir, 'middleware/cachedRoute/cachedRoute.js')) as {
+    cachedRoute: CachedRouteFn;
+  };
   const mc = require(path.join(dir, 'src/cache/MemoryCache.js')) as { MemoryCache: CacheCtor };
   /* eslint-enable @typescript-eslint/no-require-imports */
   return { cachedRoute: mw.cachedRoute, MemoryCache: mc.MemoryCache };

@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 5: bare Express 5 against the same app with `healthRoutes` + `shortCircuit` +
+ * Benchmark: bare Express 5 against the same app with `healthRoutes` + `shortCircuit` +
  * one `requireDependency` mounted (the `statuskit` scenario of bench/peers), each server in its own
  * process, autocannon in another, rounds alternated A/B/A'… in one run. Reports requests/s and
  * server CPU per request (from /proc), the statuskit ÷ bare ratios round by round, the same for a

@@ -1,5 +1,5 @@
 /**
- * In-process measure (issue 12): the same Express app with and without the kit, requests injected
+ * In-process measure: the same Express app with and without the kit, requests injected
  * without sockets (light-my-request), variants alternated over many rounds, CPU time per request
  * from `process.cpuUsage()`. Without sockets, kernel and network noise drop out and the kit's own
  * cost shows; a bare-vs-bare control shows what is left of the noise.

@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 4: the DependencyManager's read path and background cost.
+ * Benchmark: the DependencyManager's read path and background cost.
  *  - `systemStatus` reads per second (the short-circuit interceptor's per-request cost);
  *  - `snapshot()` cost, cached (no new result since the last call) and rebuilt after a new result,
  *    with 10, 100 and 1,000 dependencies;

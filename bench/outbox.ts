@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 10: end-to-end outbox throughput (add → handled → acknowledged) against a raw
+ * Benchmark: end-to-end outbox throughput (add → handled → acknowledged) against a raw
  * XADD / XREADGROUP / XACK loop on the same redis-server in the same run, rounds alternated so drift
  * on a shared machine hits both alike. Also the two halves alone: adding only, and draining a
  * pre-filled stream.

@@ -25,7 +25,7 @@ interface BenchmarkDef {
   optIn?: boolean;
 }
 
-/** Every benchmark, in run order. Modules written by other issues may be absent: reported, skipped. */
+/** Every benchmark, in run order. Modules not yet written may be absent: reported, skipped. */
 export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'peers', module: './peers/benchmark', timeoutS: 900 },
   { name: 'inprocess', module: './inprocess', timeoutS: 900, core: 0 },

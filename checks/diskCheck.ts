@@ -4,7 +4,7 @@ import { TimeoutError } from '../src/errors/TimeoutError';
 import { redact } from '../src/redaction/redact';
 import { withTimeout } from '../src/timing/withTimeout';
 import { assertNonEmptyString, assertOptions } from '../src/validation/assert';
-import { resolveCheckBase, toDependency } from './shared/checkOptions';
+import { resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 import { describeNetError } from './shared/describeNetError';
 import { formatBytes, formatRatio } from './shared/format';
 import { judgeMeasures, requireSomeMeasure, resolveMeasure } from './shared/measures';

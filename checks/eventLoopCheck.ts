@@ -2,7 +2,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckOutcome, Dependency, DependencyOptions } from '../src/dependencies/Dependency';
 import { assertOneOf, assertOptions, optionalNumber } from '../src/validation/assert';
-import { resolveCheckBase, toDependency } from './shared/checkOptions';
+import { resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 import { compileThresholds, ladderOrDefaults, type Thresholds } from './shared/thresholds';
 
 /** Which figure of the event-loop delay histogram is judged. */

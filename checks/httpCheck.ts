@@ -6,7 +6,7 @@ import { assertBoolean, assertNonEmptyString, assertOptions, optionalNumber } fr
 import type { HttpAnswer } from './http/httpRequest';
 import { parseHttpUrl, probeHttp, type HttpProbeSpec } from './http/probeHttp';
 import { safeUrl } from './http/safeUrl';
-import { idFromHost, resolveCheckBase, toDependency } from './shared/checkOptions';
+import { idFromHost, resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 
 /** The response handed to an `expect` predicate. */
 export interface HttpCheckResponse {

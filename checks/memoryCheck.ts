@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import type { Dependency, DependencyOptions } from '../src/dependencies/Dependency';
 import { assertOptions } from '../src/validation/assert';
-import { resolveCheckBase, toDependency } from './shared/checkOptions';
+import { resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 import { formatBytes, formatRatio } from './shared/format';
 import { judgeMeasures, requireSomeMeasure, resolveMeasure } from './shared/measures';
 import type { Thresholds } from './shared/thresholds';

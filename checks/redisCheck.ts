@@ -7,11 +7,11 @@ import type {
   DependencyOptions,
 } from '../src/dependencies/Dependency';
 import { ConfigError } from '../src/errors/ConfigError';
-import { isRedisClient, type RedisClient } from '../src/redis/RedisLike';
+import { isRedisClient, type RedisClient } from '../src/redis/RedisClient';
 import { describeRedisState } from './redis/describeRedisState';
 import { readiness, trackClient, waitForFirstReady } from '../src/redis/clientReadiness';
 import { RedisPinger, type PingResult } from './redis/RedisPinger';
-import { resolveCheckBase, toDependency } from './shared/checkOptions';
+import { resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 
 /** Options of {@link redisCheck}: every `Dependency` field. */
 export interface RedisCheckOptions extends DependencyOptions {

@@ -5,7 +5,7 @@ import { assertOptions } from '../src/validation/assert';
 import type { HttpAnswer } from './http/httpRequest';
 import { parseHttpUrl, probeHttp, type HttpProbeSpec } from './http/probeHttp';
 import { safeUrl } from './http/safeUrl';
-import { idFromHost, resolveCheckBase, toDependency } from './shared/checkOptions';
+import { idFromHost, resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 
 /** Options of {@link statuskitCheck}: every `Dependency` field plus request headers. */
 export interface StatuskitCheckOptions extends DependencyOptions {
@@ -23,7 +23,7 @@ export const STATUSKIT_CHECK_DEFAULTS = Object.freeze({ type: 'statuskit', path:
 /** Bytes of a report read at most: a summary report is under 200 bytes. */
 const MAX_REPORT_BYTES = 65_536;
 
-/** The summary body of another statuskit service's `/healthcheck`. */
+/** The summary body another statuskit service's `/healthcheck` answers (see `healthRoutes`). */
 interface StatuskitSummary {
   hostname?: string;
   condition: CheckStatus;

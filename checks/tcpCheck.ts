@@ -6,7 +6,7 @@ import { abortReason } from '../src/timing/delay';
 import { withTimeout } from '../src/timing/withTimeout';
 import { assertNonEmptyString, assertNumber, assertOptions } from '../src/validation/assert';
 import { describeNetError } from './shared/describeNetError';
-import { idFromHost, resolveCheckBase, roundMs, toDependency } from './shared/checkOptions';
+import { idFromHost, resolveCheckBase, roundMs, toDependency } from './shared/resolveCheckBase';
 
 /** Where {@link tcpCheck} connects. */
 export interface TcpTarget {

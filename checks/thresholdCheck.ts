@@ -1,7 +1,7 @@
 import type { CheckContext, Dependency, DependencyOptions } from '../src/dependencies/Dependency';
 import { ConfigError, describeValue } from '../src/errors/ConfigError';
 import { assertFunction, assertOptions, assertString } from '../src/validation/assert';
-import { resolveCheckBase, toDependency } from './shared/checkOptions';
+import { resolveCheckBase, toDependency } from './shared/resolveCheckBase';
 import { compileThresholds, type Thresholds } from './shared/thresholds';
 
 /** Options of {@link thresholdCheck}: the value, its bounds, and every `Dependency` field. */

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ConfigError } from '../src/errors/ConfigError';
 import { CheckStatus } from '../src/status/CheckStatus';
-import { DependencyStatuses, type StatusTrackerSource } from './dependencyStatuses';
+import type { HealthSource } from './HealthSource';
 
 /** What {@link degradation} puts in `res.locals.status`. */
 export interface DegradationView {
@@ -24,22 +24,21 @@ export interface DegradationView {
  * app.use(degradation(manager));
  * app.get('/', (req, res) => res.render('home', { showReviews: res.locals.status.isAvailable('reviews') }));
  */
-export function degradation(manager: StatusTrackerSource): RequestHandler {
-  if (typeof manager !== 'object' || manager === null || typeof manager.snapshot !== 'function') {
+export function degradation(manager: Pick<HealthSource, 'statusOf' | 'systemStatus'>): RequestHandler {
+  if (typeof manager !== 'object' || manager === null || typeof manager.statusOf !== 'function') {
     throw new ConfigError('manager', manager, 'a DependencyManager');
   }
-  const statuses = DependencyStatuses.of(manager);
   const view: DegradationView = Object.freeze({
     get system(): CheckStatus {
       return manager.systemStatus;
     },
     of(id: string): CheckStatus | undefined {
-      return statuses.get(id);
+      return manager.statusOf(id);
     },
     isAvailable(id: string, atLeast: CheckStatus = 'MINOR'): boolean {
       if (!CheckStatus.is(atLeast))
         throw new TypeError(`atLeast must be a CheckStatus, got ${String(atLeast)}`);
-      const status = statuses.get(id);
+      const status = manager.statusOf(id);
       return status === undefined || CheckStatus.rank(status) >= CheckStatus.rank(atLeast);
     },
   });

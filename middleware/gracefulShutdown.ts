@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError } from '../src/errors/ConfigError';
 import { toSafeError } from '../src/redaction/redact';
 import { delay } from '../src/timing/delay';
-import { resolveShutdownOptions, type GracefulShutdownOptions } from './shutdownOptions';
+import { resolveShutdownOptions, type GracefulShutdownOptions } from './GracefulShutdownOptions';
 
 /** The parts of an `http.Server` (or `https.Server`) the shutdown uses. */
 export interface ClosableServer {

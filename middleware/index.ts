@@ -7,21 +7,20 @@
  */
 
 // Feature flags
-export { FEATURE_GATE_DEFAULTS, featureGate } from './featureGate';
-export type { FeatureGateOptions } from './featureGate';
-export { flagsAdmin } from './flagsAdmin';
-export type { FlagsAdminOptions } from './flagsAdmin';
-export type { FlagView } from './flagsAdminRequest';
+export { FEATURE_GATE_DEFAULTS, featureGate } from './flags/featureGate';
+export type { FeatureGateOptions } from './flags/featureGate';
+export { flagsAdmin } from './flags/flagsAdmin';
+export type { FlagsAdminOptions } from './flags/flagsAdmin';
+export type { FlagView } from './flags/flagsAdminRequest';
 
 // Health routes, probes and the status page
-export { healthRoutes } from './healthRoutes';
-export { HEALTH_ROUTES_DEFAULTS } from './healthOptions';
-export type { HealthRoutesOptions, HealthState } from './healthOptions';
-export { isLoopbackAddress, isLoopbackRequest } from './privateAccess';
-export type { DrainableManager, HealthSource, ManagerEventMap, StatusSource } from './managerView';
-export type { StatusTrackerSource } from './dependencyStatuses';
-export type { DcStatus, DetailedReport, HealthSummary, ResultView } from './healthDocuments';
-export type { HealthJsonCheck, HealthJsonDocument, HealthJsonStatus } from './healthJson';
+export { healthRoutes } from './health/healthRoutes';
+export { HEALTH_ROUTES_DEFAULTS } from './health/HealthRoutesOptions';
+export type { HealthRoutesOptions, HealthState } from './health/HealthRoutesOptions';
+export { isLoopbackAddress, isLoopbackRequest } from './health/privateAccess';
+export type { DrainableManager, HealthSource, StatusSource } from './HealthSource';
+export type { DcStatus, DetailedReport, HealthSummary, ResultView } from './health/healthDocuments';
+export type { HealthJsonCheck, HealthJsonDocument, HealthJsonStatus } from './health/buildHealthJson';
 
 // Interceptor and gates
 export { shortCircuit, SHORT_CIRCUIT_DEFAULTS, defaultShortCircuitExclude } from './shortCircuit';
@@ -36,14 +35,14 @@ export { metricsRoute } from './metricsRoute';
 export type { AnyRegistry } from './metricsRoute';
 export { gracefulShutdown } from './gracefulShutdown';
 export type { ClosableServer, ShutdownHandle, ShutdownState } from './gracefulShutdown';
-export { GRACEFUL_SHUTDOWN_DEFAULTS } from './shutdownOptions';
-export type { GracefulShutdownOptions } from './shutdownOptions';
+export { GRACEFUL_SHUTDOWN_DEFAULTS } from './GracefulShutdownOptions';
+export type { GracefulShutdownOptions } from './GracefulShutdownOptions';
 
 // Cached routes
-export { cachedRoute } from './cachedRoute';
-export { CACHED_ROUTE_DEFAULTS } from './cachedRouteOptions';
-export type { CachedRouteOptions } from './cachedRouteOptions';
-export type { RouteSource } from './cachedRouteHeaders';
+export { cachedRoute } from './cachedRoute/cachedRoute';
+export { CACHED_ROUTE_DEFAULTS } from './cachedRoute/CachedRouteOptions';
+export type { CachedRouteOptions } from './cachedRoute/CachedRouteOptions';
+export type { RouteSource } from './cachedRoute/responseHeaders';
 
 // Probes answered before Express (optional fast path for the public probes)
-export { serveProbesFirst } from './serveProbesFirst';
+export { serveProbesFirst } from './health/serveProbesFirst';

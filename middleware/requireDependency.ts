@@ -8,7 +8,7 @@ import {
   assertOptions,
   assertString,
 } from '../src/validation/assert';
-import { DependencyStatuses, type StatusTrackerSource } from './dependencyStatuses';
+import type { HealthSource } from './HealthSource';
 
 /** Options of {@link requireDependency}. */
 export interface RequireDependencyOptions {
@@ -36,7 +36,7 @@ export const REQUIRE_DEPENDENCY_DEFAULTS = Object.freeze({
  * app.get('/api/recommendations', requireDependency(manager, 'recommender', { atLeast: 'MINOR' }), handler);
  */
 export function requireDependency(
-  manager: StatusTrackerSource,
+  manager: Pick<HealthSource, 'statusOf'>,
   id: string,
   opts?: RequireDependencyOptions,
 ): RequestHandler {
@@ -51,7 +51,6 @@ export function requireDependency(
     o.statusCode === undefined
       ? D.statusCode
       : assertNumber('statusCode', o.statusCode, { integer: true, min: 400, max: 599 });
-  const statuses = DependencyStatuses.of(manager);
   const minRank = CheckStatus.rank(atLeast);
   const bodies = new Map<CheckStatus, Buffer>(
     CheckStatus.values.map((s) => [
@@ -61,7 +60,7 @@ export function requireDependency(
   );
 
   return function statuskitRequireDependency(req: Request, res: Response, next: NextFunction) {
-    const status = statuses.get(id);
+    const status = manager.statusOf(id);
     if (status === undefined || CheckStatus.rank(status) >= minRank) return next();
     if (fallback !== undefined) return fallback(req, res, next);
     const body = bodies.get(status)!;

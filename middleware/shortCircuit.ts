@@ -1,10 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../src/errors/ConfigError';
-import { METRICS } from '../src/metrics/names';
+import { METRICS } from '../src/metrics/METRICS';
 import { counter, resolveRegistry } from '../src/metrics/registry';
 import { assertBoolean, assertNumber, assertOptions, optionalNumber } from '../src/validation/assert';
-import type { StatusSource } from './managerView';
+import type { StatusSource } from './HealthSource';
 
 /** Options of {@link shortCircuit}. */
 export interface ShortCircuitOptions {

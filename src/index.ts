@@ -39,8 +39,8 @@ export { assertNumber } from './validation/assert';
 export type { NumberRule } from './validation/assert';
 export { redact, redactSafeError, toSafeError } from './redaction/redact';
 export type { SafeError } from './redaction/redact';
-export { METRICS } from './metrics/names';
-export type { RedisClient } from './redis/RedisLike';
+export { METRICS } from './metrics/METRICS';
+export type { RedisClient } from './redis/RedisClient';
 
 // Retry
 export { retry, retryPolicy } from './retry/retry';
@@ -49,16 +49,16 @@ export { RETRY_DEFAULTS } from './retry/RetryOptions';
 export type { RetryOptions, RetryContext, RetryEvent } from './retry/RetryOptions';
 export { RetryBudget, RETRY_BUDGET_DEFAULTS } from './retry/RetryBudget';
 export type { RetryBudgetOptions } from './retry/RetryBudget';
-export { backoffDelay, JITTERS } from './retry/backoff';
-export type { Jitter, BackoffOptions } from './retry/backoff';
+export { backoffDelay, JITTERS } from './retry/backoffDelay';
+export type { Jitter, BackoffOptions } from './retry/backoffDelay';
 export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
 
 // Feature flags
 export { FeatureFlags } from './flags/FeatureFlags';
 export { FEATURE_FLAGS_DEFAULTS } from './flags/FeatureFlagsOptions';
 export type { FeatureFlagsOptions } from './flags/FeatureFlagsOptions';
-export { SET_FLAG_DEFAULTS } from './flags/setFlagOptions';
-export type { SetFlagOptions } from './flags/setFlagOptions';
+export { SET_FLAG_DEFAULTS } from './flags/SetFlagOptions';
+export type { SetFlagOptions } from './flags/SetFlagOptions';
 export { FLAG_KEY_PATTERN, isValidFlagKey } from './flags/Flag';
 export type { Flag } from './flags/Flag';
 export type { FlagChange, FlagChangeOrigin } from './flags/FlagSnapshot';
@@ -75,14 +75,14 @@ export { safeEqual, bearerToken } from './security/tokens';
 
 // Dependency manager
 export { DependencyManager } from './manager/DependencyManager';
-export { DEPENDENCY_MANAGER_DEFAULTS } from './manager/ManagerOptions';
-export type { DependencyDefaults, DependencyManagerOptions } from './manager/ManagerOptions';
+export { DEPENDENCY_MANAGER_DEFAULTS } from './manager/DependencyManagerOptions';
+export type { DependencyDefaults, DependencyManagerOptions } from './manager/DependencyManagerOptions';
 export type {
   DependencyChangedEvent,
   DependencyManagerEventName,
   DependencyManagerEvents,
   SystemChangedEvent,
-} from './manager/ManagerEvents';
+} from './manager/DependencyManagerEvents';
 
 // Cache tiers and fallback
 export { MemoryCache, MEMORY_CACHE_DEFAULTS } from './cache/MemoryCache';

@@ -232,7 +232,7 @@ function genericSection(name: string, e: BenchmarkEntry): string {
 
 /** The Markdown report of a results file: machine, targets, then one section per benchmark. */
 export function renderReport(file: ResultsFile): string {
-  const parts = [header(file), '', '### Targets (issue 12)', '', evaluateTargets(file)];
+  const parts = [header(file), '', '### Targets', '', evaluateTargets(file)];
   for (const [name, e] of Object.entries(file.benchmarks)) {
     parts.push('');
     if (e.status === 'ok' && name === 'peers') parts.push(peersSection(e));

@@ -2,7 +2,7 @@ import { num, signed, table } from './markdown';
 import type { CallgrindResult, InprocessResult, PeersResult } from './report';
 import type { ResultsFile } from './results';
 
-/** One target of issue 12 checked against the latest results. */
+/** One performance target of the kit checked against the latest results. */
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -126,7 +126,7 @@ function atLeast(target: string, value: number | undefined, min: number, unit: s
   };
 }
 
-/** Checks every target of issue 12 that the results can answer. */
+/** Checks every performance target that the results can answer. */
 export function targetChecks(file: ResultsFile): TargetCheck[] {
   const peers = ok<PeersResult>(file, 'peers');
   const inproc = ok<InprocessResult>(file, 'inprocess');

@@ -1,5 +1,5 @@
 /**
- * Server scenarios side by side (issue 12): each scenario in its own process on a loopback port,
+ * Server scenarios side by side: each scenario in its own process on a loopback port,
  * pinned to core 0; autocannon in another process pinned to core 1; the server's CPU time read
  * from `/proc/<pid>/stat` around every measurement; scenarios alternated (order reversed every
  * other round) over several rounds; every figure compared with bare Express measured in the same

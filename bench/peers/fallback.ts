@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 7: fallback().get on a memory hit and on a Redis hit against cache-manager v7's
+ * Benchmark: fallback().get on a memory hit and on a Redis hit against cache-manager v7's
  * `wrap` on equivalent stores (Keyv's in-memory Map; Keyv + @keyv/redis on the same redis-server),
  * in the same run; then the latency of calls while Redis is frozen (SIGSTOP).
  *

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { Registry } from 'prom-client';
-import { healthRoutes } from '../../middleware/healthRoutes';
+import { healthRoutes } from '../../middleware/health/healthRoutes';
 import { requireDependency } from '../../middleware/requireDependency';
-import { serveProbesFirst } from '../../middleware/serveProbesFirst';
+import { serveProbesFirst } from '../../middleware/health/serveProbesFirst';
 import { shortCircuit } from '../../middleware/shortCircuit';
 import { DependencyManager } from '../../src/manager/DependencyManager';
 import { CHECKS } from './checks';

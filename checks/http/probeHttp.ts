@@ -5,7 +5,7 @@ import { TimeoutError } from '../../src/errors/TimeoutError';
 import { redact } from '../../src/redaction/redact';
 import { withTimeout } from '../../src/timing/withTimeout';
 import { describeNetError } from '../shared/describeNetError';
-import { roundMs } from '../shared/checkOptions';
+import { roundMs } from '../shared/resolveCheckBase';
 import { httpRequest, type HttpAnswer } from './httpRequest';
 import { safeUrl } from './safeUrl';
 

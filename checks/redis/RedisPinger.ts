@@ -4,7 +4,7 @@ import { TimeoutError } from '../../src/errors/TimeoutError';
 import { readiness, waitForFirstReady } from '../../src/redis/clientReadiness';
 import { withTimeout } from '../../src/timing/withTimeout';
 import { describeNetError } from '../shared/describeNetError';
-import { roundMs } from '../shared/checkOptions';
+import { roundMs } from '../shared/resolveCheckBase';
 import { describeRedisState } from './describeRedisState';
 
 /** One node's answer: the PONG latency, or why there was none (a clause to follow the node's name). */

@@ -1,5 +1,5 @@
 import { boundedCommand } from '../redis/boundedCommand';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 
 interface Waiter {
   resolve: (text: string | null) => void;

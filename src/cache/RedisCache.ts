@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/ConfigError';
 import { boundedCommand } from '../redis/boundedCommand';
 import { trackClient } from '../redis/clientReadiness';
-import { isRedisClient, type RedisClient } from '../redis/RedisLike';
+import { isRedisClient, type RedisClient } from '../redis/RedisClient';
 import { assertOptions, assertString, optionalNumber } from '../validation/assert';
 import type { CacheEntry, CacheTier } from './CacheTier';
 import { deserializeEntry, serializeEntry } from './jsonEntry';

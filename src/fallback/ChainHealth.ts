@@ -2,15 +2,15 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { UnserializableValueError } from '../cache/UnserializableValueError';
 import { toSafeError } from '../redaction/redact';
-import { fallbackCounts, type FallbackOutcome, type OutcomeCounts } from './fallbackCounter';
+import { fallbackCounts, type FallbackOutcome, type OutcomeCounts } from './fallbackCounts';
 
-export type { FallbackOutcome } from './fallbackCounter';
+export type { FallbackOutcome } from './fallbackCounts';
 
 /**
  * What a fallback chain reports about itself: `statuskit_fallback_total{name, source}` per answer
  * (cells resolved once), and log lines on transitions only — when the chain starts
  * degrading and when it recovers, when the cache tier fails and when it answers again — never one
- * per call. Per-call detail is at debug level.
+ * per call, so an outage does not flood the log. Per-call detail is at debug level.
  */
 export class ChainHealth {
   /** `statuskit_fallback_total` cells of this chain, one per outcome (see {@link fallbackCounts}). */

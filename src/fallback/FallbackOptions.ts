@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { isCacheTier, type CacheTier } from '../cache/CacheTier';
 import { ConfigError } from '../errors/ConfigError';
-import { resolveLogger } from '../logging/logger';
+import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
 import {
   assertFunction,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Gauge } from 'prom-client';
 import { gauge } from '../metrics/registry';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { isStatuskitError } from '../errors/StatuskitError';
 import { toSafeError } from '../redaction/redact';
 import { withTimeout } from '../timing/withTimeout';
@@ -15,7 +15,7 @@ import {
   type ResolvedFeatureFlagsOptions,
 } from './FeatureFlagsOptions';
 import { UnknownOutcomes } from './UnknownOutcomes';
-import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './setFlagOptions';
+import { isEchoOf, resolveSetFlag, type PendingSet, type SetFlagOptions } from './SetFlagOptions';
 
 /**
  * Feature flags and kill switches, flipped at run time on every instance. `isEnabled` is

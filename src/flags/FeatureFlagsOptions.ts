@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../errors/ConfigError';
-import { resolveLogger } from '../logging/logger';
+import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
 import { assertBoolean, assertFunction, assertOptions, optionalNumber } from '../validation/assert';
 import { assertFlagKey } from './Flag';

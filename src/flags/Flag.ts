@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/ConfigError';
 
-/** Valid flag keys: letters, digits and `._:-`, starting with a letter or digit, 1–128 characters. */
+/** Valid flag keys (safe in a Redis key, a URL path and a log line): letters, digits and `._:-`, starting with a letter or digit, 1–128 characters. */
 export const FLAG_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Longest accepted flag description, in characters. */

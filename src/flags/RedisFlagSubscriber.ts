@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toSafeError } from '../redaction/redact';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { delay } from '../timing/delay';
 import { parseFlag } from './Flag';
 import type { FlagNotice, FlagUnsubscribe } from './FlagStore';

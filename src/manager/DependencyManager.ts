@@ -12,7 +12,7 @@ import {
   resolveManagerOptions,
   type DependencyManagerOptions,
   type ResolvedManagerOptions,
-} from './ManagerOptions';
+} from './DependencyManagerOptions';
 import { resolveDependency } from './resolveDependency';
 import type { RunOutcome } from './runCheck';
 import { StatusAggregate } from './StatusAggregate';
@@ -43,6 +43,7 @@ export class DependencyManager extends ManagerEmitter {
   private isReady = false;
   private isDraining = false;
   private announcedSystem: CheckStatus = 'OK';
+  private changes = 0;
 
   /** @throws ConfigError naming the first invalid option. */
   constructor(opts?: DependencyManagerOptions) {
@@ -71,6 +72,25 @@ export class DependencyManager extends ManagerEmitter {
     return this.isDraining;
   }
 
+  /**
+   * A counter bumped on every event that can change a health answer — `'checked'`, `'added'`,
+   * `'removed'`, `'ready'`, `'draining'` and `'systemChanged'` — before the event's listeners run.
+   * An adapter that serialised an answer keeps the value it saw and re-serialises only when it
+   * moved: one property read per request, and no listener (nor per-manager cache) of its own.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  /**
+   * The dependency's latest status, read from the map of latest results (updated when a result
+   * lands, cleared when the dependency is removed): O(1), no snapshot built. `undefined` while it
+   * has no result yet, and for an id no dependency has.
+   */
+  statusOf(id: string): CheckStatus | undefined {
+    return this.results.get(id)?.status;
+  }
+
   /** Whether a dependency with this id is registered. */
   has(id: string): boolean {
     return this.runners.has(id);
@@ -89,6 +109,7 @@ export class DependencyManager extends ManagerEmitter {
       onResult: (result, run) => this.onResult(runner, result, run),
     });
     this.runners.set(resolved.id, runner);
+    this.changes++;
     this.safeEmit('added', resolved.source);
     if (this.firstRound !== undefined) void runner.start();
     return this;
@@ -108,6 +129,7 @@ export class DependencyManager extends ManagerEmitter {
       this.aggregate.replace(runner.dep.urgency, last.status, undefined);
       this.announceSystem();
     }
+    this.changes++;
     this.safeEmit('removed', runner.dep.source);
     return true;
   }
@@ -118,6 +140,7 @@ export class DependencyManager extends ManagerEmitter {
     const round: Promise<void> = Promise.all([...this.runners.values()].map((r) => r.start())).then(() => {
       if (this.firstRound !== round || this.isReady) return;
       this.isReady = true;
+      this.changes++;
       this.safeEmit('ready');
     });
     this.firstRound = round;
@@ -171,6 +194,7 @@ export class DependencyManager extends ManagerEmitter {
     if (this.isDraining) return;
     this.isDraining = true;
     this.log.draining();
+    this.changes++;
     this.safeEmit('draining');
   }
 
@@ -186,6 +210,7 @@ export class DependencyManager extends ManagerEmitter {
       this.metrics.setDependency(result.id, result.urgency, result.status);
       this.log.transition(prev?.status, result);
     }
+    this.changes++;
     this.safeEmit('checked', result);
     if (changed)
       this.safeEmit('changed', { id: result.id, from: prev?.status ?? null, to: result.status, result });
@@ -203,6 +228,7 @@ export class DependencyManager extends ManagerEmitter {
     this.announcedSystem = to;
     this.metrics.setSystem(to);
     this.log.system(from, to);
+    this.changes++;
     this.safeEmit('systemChanged', { from, to });
   }
 }

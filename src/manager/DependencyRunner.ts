@@ -173,7 +173,7 @@ export class DependencyRunner {
     this.staleTimer.unref();
   }
 
-  /** A result older than `3 × pingPeriodMs + timeoutMs` reports OUTAGE, message `stale…`. */
+  /** A result older than `3 × pingPeriodMs + timeoutMs` (three missed runs) reports OUTAGE, message `stale…`. */
   private checkStale(): void {
     this.staleTimer = undefined;
     const last = this.result;

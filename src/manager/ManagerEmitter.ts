@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { DependencyManagerEventName, DependencyManagerEvents } from './ManagerEvents';
+import type { DependencyManagerEventName, DependencyManagerEvents } from './DependencyManagerEvents';
 
 /** A listener of one manager event. */
 export type ManagerListener<K extends DependencyManagerEventName> = (
@@ -58,7 +58,7 @@ export class ManagerEmitter extends EventEmitter {
     return super.removeListener(event, listener);
   }
 
-  /** Calls every listener; one that throws or rejects is reported and harms nothing (STYLE §9). */
+  /** Calls every listener; one that throws or rejects is reported and harms nothing: a listener's bug must not stop the manager's bookkeeping. */
   protected safeEmit<K extends DependencyManagerEventName>(
     event: K,
     ...args: DependencyManagerEvents[K]

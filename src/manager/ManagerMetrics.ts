@@ -1,5 +1,5 @@
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { counter, gauge, histogram } from '../metrics/registry';
 import { CheckStatus } from '../status/CheckStatus';
 import type { Urgency } from '../status/Urgency';

@@ -2,7 +2,7 @@ import { DEPENDENCY_ID_PATTERN, type Dependency, type DependencyMode } from '../
 import { ConfigError } from '../errors/ConfigError';
 import { Urgency } from '../status/Urgency';
 import { assertFunction, assertOneOf, assertString, optionalNumber } from '../validation/assert';
-import { MAX_TIMER_MS, type ResolvedManagerOptions } from './ManagerOptions';
+import { MAX_TIMER_MS, type ResolvedManagerOptions } from './DependencyManagerOptions';
 
 /** A registered dependency with every field validated and defaulted, resolved once at `register()`. */
 export interface ResolvedDependency {
@@ -62,7 +62,7 @@ export function resolveDependency(dep: unknown, defaults: ResolvedManagerOptions
     mode: d.mode === undefined ? 'background' : assertOneOf('dependency.mode', d.mode, MODES),
     toggle: d.toggle === undefined ? undefined : assertFunction<() => boolean>('dependency.toggle', d.toggle),
     check: assertFunction<Dependency['check']>('dependency.check', d.check),
-    // A result older than 3 × pingPeriodMs + timeoutMs reports OUTAGE.
+    // A result older than 3 × pingPeriodMs + timeoutMs reports OUTAGE: three missed runs mean the timer or the check is stuck.
     staleAfterMs: Math.min(3 * pingPeriodMs + timeoutMs, MAX_TIMER_MS),
     source: dep as Dependency,
   });

@@ -24,7 +24,7 @@ export interface RunOutcome {
   durationMs: number;
 }
 
-/** The message of each run outcome that has a fixed one. */
+/** The messages a result carries when the check itself gave none (timeout, throw, abort…). */
 export const MESSAGES = Object.freeze({
   ok: 'ok',
   disabled: 'disabled',

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
 import { ConfigError } from '../errors/ConfigError';
-import type { MetricDefinition } from './names';
+import type { MetricDefinition } from './METRICS';
 
 /** Where a component registers its metrics: a prom-client `Registry`, or `false` for none. */
 export type RegistryOption = Registry | false | undefined;

@@ -1,5 +1,5 @@
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { toSafeError } from '../redaction/redact';
 import { withTimeout } from '../timing/withTimeout';
 import type { OutboxContext } from './OutboxContext';

@@ -1,7 +1,7 @@
 import type { TimeoutError } from '../errors/TimeoutError';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { toSafeError, type SafeError } from '../redaction/redact';
-import { backoffDelay } from '../retry/backoff';
+import { backoffDelay } from '../retry/backoffDelay';
 import { delay } from '../timing/delay';
 import { Heartbeat } from './Heartbeat';
 import { command, type OutboxContext, type RawEntry } from './OutboxContext';

@@ -1,6 +1,6 @@
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { toSafeError } from '../redaction/redact';
-import { backoffDelay } from '../retry/backoff';
+import { backoffDelay } from '../retry/backoffDelay';
 import { delay } from '../timing/delay';
 import { withTimeout } from '../timing/withTimeout';
 import type { BatchRunner } from './BatchRunner';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { command, type OutboxContext } from './OutboxContext';
 import { HEARTBEAT } from './scripts';
 

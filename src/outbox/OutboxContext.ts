@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import { boundedCommand } from '../redis/boundedCommand';
 import { readiness, waitForFirstReady } from '../redis/clientReadiness';
 import type { OutboxKeys } from './keys';

@@ -1,5 +1,5 @@
 import type { Counter, Gauge, Registry } from 'prom-client';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { counter, gauge } from '../metrics/registry';
 import type { OutboxCounts } from './outboxHealthCheck';
 

@@ -2,8 +2,8 @@ import os from 'node:os';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors/ConfigError';
-import { isRedisClient, type RedisClient } from '../redis/RedisLike';
-import { JITTERS, type Jitter } from '../retry/backoff';
+import { isRedisClient, type RedisClient } from '../redis/RedisClient';
+import { JITTERS, type Jitter } from '../retry/backoffDelay';
 import {
   assertFunction,
   assertNonEmptyString,
@@ -11,7 +11,7 @@ import {
   assertOptions,
   optionalNumber,
 } from '../validation/assert';
-import { MAX_TIMER_MS } from '../manager/ManagerOptions';
+import { MAX_TIMER_MS } from '../manager/DependencyManagerOptions';
 import type { OutboxEvent, OutboxHandler, OutboxHandlerContext } from './OutboxEvent';
 
 /** How failed handler runs are spaced (the retry schedule of `retry`). */

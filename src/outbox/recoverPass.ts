@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 import type { BatchRunner } from './BatchRunner';
 import { command, parseEntries, type OutboxContext } from './OutboxContext';
 import { TAKE_PENDING } from './scripts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../redis/RedisLike';
+import type { RedisClient } from '../redis/RedisClient';
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when the server does not know it yet (first

@@ -1,7 +1,7 @@
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
 import { TimeoutError } from '../errors/TimeoutError';
 import { readiness, waitForFirstReady } from './clientReadiness';
-import type { RedisClient } from './RedisLike';
+import type { RedisClient } from './RedisClient';
 
 /**
  * Runs Redis command(s) so that no caller of ours ever waits on ioredis's offline queue or on a hung

@@ -1,4 +1,4 @@
-import type { RedisClient } from './RedisLike';
+import type { RedisClient } from './RedisClient';
 
 /** One client's start-up state: whether it was ever `ready`, and the calls waiting for that. */
 interface Tracker {

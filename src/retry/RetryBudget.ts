@@ -39,7 +39,7 @@ const SLICES = 10;
 const EPSILON = 1e-9;
 
 /**
- * A retry budget shared by many calls: retries stay within
+ * A retry budget shared by many calls, so a failing dependency is not buried under retries: retries stay within
  * `ratio × calls + minPerSecond × seconds`, so retrying can never multiply load on a dependency
  * that is already failing. Design after Finagle's `RetryBudget` and gRPC's retry throttling:
  * calls deposit `ratio` tokens into a window of `ttlMs`; each retry withdraws one token from that

@@ -8,9 +8,9 @@ import {
   assertOptions,
   optionalNumber,
 } from '../validation/assert';
-import { JITTERS, type Jitter } from './backoff';
+import { JITTERS, type Jitter } from './backoffDelay';
 import type { RetryBudget } from './RetryBudget';
-import { retryCounters, type RetryCounters } from './retryMetrics';
+import { retryCounters, type RetryCounters } from './retryCounters';
 import { sleep } from './sleep';
 
 /** What `fn` receives on each try. */

@@ -2,7 +2,7 @@ import { BudgetExhaustedError } from '../errors/BudgetExhaustedError';
 import { ConfigError } from '../errors/ConfigError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { abortReason } from '../timing/delay';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from './backoffDelay';
 import { retryAfterMs } from './retryAfter';
 import {
   resolveRetryOptions,
@@ -60,7 +60,7 @@ function decide(o: ResolvedRetryOptions, error: unknown, attempt: number, previo
 }
 
 async function run<T>(o: ResolvedRetryOptions, fn: RetryFunction<T>, callerSignal?: AbortSignal): Promise<T> {
-  // Without a caller signal `fn` still gets one (its `ctx.signal`); per call, so listeners never pile up.
+  // Without a caller signal `fn` still gets one (`ctx.signal` is always set); per call, so listeners never pile up.
   const signal = callerSignal ?? new AbortController().signal;
   o.budget?.deposit();
   let previousMs = o.baseMs;

@@ -5,7 +5,7 @@ import express from 'express';
 import Redis from 'ioredis';
 import { redisCheck } from '../../../checks/redisCheck';
 import { statuskitCheck } from '../../../checks/statuskitCheck';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
 import { RedisServer } from '../../support/RedisServer';
 import { eventually } from './helpers';

@@ -9,7 +9,7 @@ import { MARGIN_MS, runCheck } from './helpers';
 /** What the other service's `/healthcheck` answers next. */
 type Answer = { code: number; json?: unknown; html?: string };
 
-/** SPEC §5 summary body of a statuskit service. */
+/** The summary body a statuskit service’s `/healthcheck` answers. */
 function report(condition: CheckStatus): Answer {
   const failover = condition === 'OUTAGE';
   return {

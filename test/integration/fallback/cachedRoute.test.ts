@@ -1,8 +1,8 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { cachedRoute } from '../../../middleware/cachedRoute';
-import type { CachedRouteOptions } from '../../../middleware/cachedRouteOptions';
+import { cachedRoute } from '../../../middleware/cachedRoute/cachedRoute';
+import type { CachedRouteOptions } from '../../../middleware/cachedRoute/CachedRouteOptions';
 import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';

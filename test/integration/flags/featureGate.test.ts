@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
-import { featureGate } from '../../../middleware/featureGate';
+import { featureGate } from '../../../middleware/flags/featureGate';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { FeatureFlags } from '../../../src/flags/FeatureFlags';
 

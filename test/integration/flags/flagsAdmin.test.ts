@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { flagsAdmin } from '../../../middleware/flagsAdmin';
+import { flagsAdmin } from '../../../middleware/flags/flagsAdmin';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { FeatureFlags } from '../../../src/flags/FeatureFlags';
 import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';

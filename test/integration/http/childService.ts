@@ -19,7 +19,7 @@ function newestSource(dir: string): number {
 export function ensureBuilt(): void {
   const built = [
     'src/manager/DependencyManager.js',
-    'middleware/healthRoutes.js',
+    'middleware/health/healthRoutes.js',
     'middleware/gracefulShutdown.js',
   ]
     .map((f) => path.join(root, 'dist', f))

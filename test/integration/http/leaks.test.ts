@@ -1,8 +1,8 @@
 import express from 'express';
 import { EventEmitter } from 'node:events';
 import request from 'supertest';
-import { healthRoutes } from '../../../middleware/healthRoutes';
-import type { HealthSource } from '../../../middleware/managerView';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
+import type { HealthSource } from '../../../middleware/HealthSource';
 import type { CheckResult, CheckResultSet } from '../../../src/dependencies/CheckResult';
 import { healthKit, listenRemote, type HealthKit } from './httpKit';
 
@@ -100,6 +100,8 @@ function rawSource(): HealthSource {
     get: (id) => (id === 'redis' ? result : undefined),
   };
   return Object.assign(new EventEmitter(), {
+    version: 0,
+    statusOf: (id: string) => set.get(id)?.status,
     systemStatus: 'OUTAGE' as const,
     draining: false,
     ready: true,

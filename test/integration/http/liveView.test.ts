@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
 import type { CheckStatus } from '../../../src/status/CheckStatus';
 

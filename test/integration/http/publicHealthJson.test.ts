@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { healthKit, listenRemote, type HealthKit } from './httpKit';
 

@@ -3,8 +3,8 @@ import express from 'express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
-import { healthRoutes } from '../../../middleware/healthRoutes';
-import { probeOf, serveProbesFirst } from '../../../middleware/serveProbesFirst';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
+import { probeOf, serveProbesFirst } from '../../../middleware/health/serveProbesFirst';
 import { ControlledCheck } from '../../support/ControlledCheck';
 
 describe('serveProbesFirst: the public probes answered before Express', () => {

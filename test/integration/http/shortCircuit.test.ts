@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { metricsRoute } from '../../../middleware/metricsRoute';
 import { defaultShortCircuitExclude, shortCircuit } from '../../../middleware/shortCircuit';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
@@ -59,7 +59,7 @@ describe('shortCircuit', () => {
   });
 
   it.each(['get', 'head', 'post'] as const)(
-    'while OUTAGE, %s answers 500 with Retry-After and the SPEC body without calling the route',
+    'while OUTAGE, %s answers 500 with Retry-After and the documented body without calling the route',
     async (method) => {
       const a = app();
       await setDb('OUTAGE');

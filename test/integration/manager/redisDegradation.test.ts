@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { CheckStatus } from '../../../src/status/CheckStatus';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
-import type { DependencyChangedEvent } from '../../../src/manager/ManagerEvents';
+import type { DependencyChangedEvent } from '../../../src/manager/DependencyManagerEvents';
 import { boundedCommand } from '../../../src/redis/boundedCommand';
 import { RedisServer } from '../../support/RedisServer';
 

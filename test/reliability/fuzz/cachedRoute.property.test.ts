@@ -1,6 +1,6 @@
 import express from 'express';
 import fc from 'fast-check';
-import { cachedRoute } from '../../../middleware/cachedRoute';
+import { cachedRoute } from '../../../middleware/cachedRoute/cachedRoute';
 import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
@@ -58,7 +58,7 @@ interface Body {
 }
 
 /**
- * Runs a scenario against `cachedRoute` in front of `/products/:id` and against a model of SPEC §6
+ * Runs a scenario against `cachedRoute` in front of `/products/:id` and against a model of the fallback chain
  * (fresh → cache; else the route; route failing → stale within ttl + staleTtl, else the stub).
  * Every answer must be the model's, for the requested id and no other.
  */
@@ -134,7 +134,7 @@ async function play(
 
 describe('cachedRoute keys under generated ids and failures (fast-check)', () => {
   it(
-    'with a MemoryCache, every answer is the requested id’s own, from the tier the SPEC names',
+    'with a MemoryCache, every answer is the requested id’s own, from the tier the chain’s order names',
     async () => {
       await fc.assert(
         fc.asyncProperty(scenario, async ({ ids, steps }) => {

@@ -1,6 +1,6 @@
 import express from 'express';
 import fc from 'fast-check';
-import { flagsAdmin } from '../../../middleware/flagsAdmin';
+import { flagsAdmin } from '../../../middleware/flags/flagsAdmin';
 import { FeatureFlags } from '../../../src/flags/FeatureFlags';
 import { MemoryFlagStore } from '../../../src/flags/MemoryFlagStore';
 import { method, pathSegment, plainText, printable, queryString } from '../support/arbitraries';

@@ -1,7 +1,7 @@
 import express from 'express';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { metricsRoute } from '../../../middleware/metricsRoute';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
 import { accept, method, pathSegment, printable, queryString } from '../support/arbitraries';
@@ -146,7 +146,7 @@ function authorized(header: string | undefined): boolean {
   return m !== null && m[1] === TOKEN;
 }
 
-/** Checks one request against the contract of SPEC §5; returns the status code. */
+/** Checks one request against the health routes’ contract (as `healthRoutes` documents it); returns the status code. */
 async function judge(w: World, p: Probe): Promise<number> {
   const runsBefore = w.liveRuns();
   const statusBefore = w.manager.systemStatus;

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
-import { healthRoutes } from '../../../middleware/healthRoutes';
+import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import { metricsRoute } from '../../../middleware/metricsRoute';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
 import { redact } from '../../../src/redaction/redact';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RetryExhaustedError } from '../../../src/errors/RetryExhaustedError';
-import { backoffDelay, JITTERS, type Jitter } from '../../../src/retry/backoff';
+import { backoffDelay, JITTERS, type Jitter } from '../../../src/retry/backoffDelay';
 import { retry } from '../../../src/retry/retry';
 import { parseRetryAfter } from '../../../src/retry/retryAfter';
 import { scaled } from '../support/budget';
@@ -18,13 +18,13 @@ const limits = fc
   .tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 10_000_000 }))
   .map(([baseMs, extra]) => ({ baseMs, maxMs: baseMs + extra }));
 
-/** The exponential term of SPEC §7: `d = min(maxMs, baseMs · 2^(attempt−1))`. */
+/** The exponential term of the backoff: `d = min(maxMs, baseMs · 2^(attempt−1))`. */
 function exponential(attempt: number, baseMs: number, maxMs: number): number {
   return baseMs === 0 ? 0 : Math.min(maxMs, baseMs * 2 ** (attempt - 1)); // 0 · 2^1024 is 0, not NaN
 }
 
 /**
- * `[low, high]` of one delay (SPEC §7). The SPEC's intervals are half-open, `[d, 2d)` and so on, but
+ * `[low, high]` of one delay. The documented intervals are half-open, `[d, 2d)` and so on, but
  * `d + r·d` with `r` one ulp below 1 rounds to `2d` in floating point: the closed bound is what any
  * implementation can promise.
  */
@@ -48,7 +48,7 @@ function within(x: number, [low, high]: [number, number]): boolean {
 }
 
 describe('retry schedules (property-based)', () => {
-  it('every jitter mode stays within its SPEC bounds, for any attempt, base, cap and random draw', () => {
+  it('every jitter mode stays within its documented bounds, for any attempt, base, cap and random draw', () => {
     fc.assert(
       fc.property(
         jitter,

@@ -1,4 +1,4 @@
-import { idFromHost, resolveCheckBase } from '../../../checks/shared/checkOptions';
+import { idFromHost, resolveCheckBase } from '../../../checks/shared/resolveCheckBase';
 import { DEPENDENCY_ID_PATTERN } from '../../../src/dependencies/Dependency';
 import { ConfigError } from '../../../src/errors/ConfigError';
 
@@ -41,7 +41,7 @@ describe('check options shared by every built-in check', () => {
     expect(base.timeoutMs).toBe(500);
   });
 
-  it('bounds the check’s own I/O by the SPEC default of 2000 ms when no timeout is given', () => {
+  it('bounds the check’s own I/O by the documented default of 2000 ms when no timeout is given', () => {
     expect(resolveCheckBase(undefined, identity).timeoutMs).toBe(2000);
     expect(resolveCheckBase({}, identity).fields).not.toHaveProperty('timeoutMs');
   });

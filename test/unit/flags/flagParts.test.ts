@@ -26,7 +26,7 @@ describe('flag keys', () => {
     },
   );
 
-  it('never throws on anything, and agrees with the SPEC pattern', () => {
+  it('never throws on anything, and agrees with the documented pattern', () => {
     fc.assert(
       fc.property(fc.anything(), (v) => {
         expect(isValidFlagKey(v)).toBe(typeof v === 'string' && FLAG_KEY_PATTERN.test(v));

@@ -1,7 +1,7 @@
-import { dcStatusFor, groupByStatus, viewResult } from '../../../middleware/healthDocuments';
-import { buildHealthJson, healthJsonStatus } from '../../../middleware/healthJson';
-import { isLoopbackAddress } from '../../../middleware/privateAccess';
-import { escapeHtml } from '../../../middleware/statusPage';
+import { dcStatusFor, groupByStatus, viewResult } from '../../../middleware/health/healthDocuments';
+import { buildHealthJson, healthJsonStatus } from '../../../middleware/health/buildHealthJson';
+import { isLoopbackAddress } from '../../../middleware/health/privateAccess';
+import { escapeHtml } from '../../../middleware/health/statusPageRenderer';
 import type { CheckResult } from '../../../src/dependencies/CheckResult';
 import type { CheckStatus } from '../../../src/status/CheckStatus';
 

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { HealthAnswers } from '../../../middleware/HealthAnswers';
-import { resolveHealthOptions } from '../../../middleware/healthOptions';
-import type { HealthSource } from '../../../middleware/managerView';
+import { HealthAnswers } from '../../../middleware/health/HealthAnswers';
+import { resolveHealthOptions } from '../../../middleware/health/HealthRoutesOptions';
+import type { HealthSource } from '../../../middleware/HealthSource';
 import type { CheckResult, CheckResultSet } from '../../../src/dependencies/CheckResult';
 
 function source(message: () => string): HealthSource & EventEmitter {
-  return Object.assign(new EventEmitter(), {
+  const src = Object.assign(new EventEmitter(), {
+    version: 0,
+    statusOf: () => undefined,
     systemStatus: 'OK' as const,
     draining: false,
     ready: true,
@@ -28,6 +30,9 @@ function source(message: () => string): HealthSource & EventEmitter {
     },
     evaluate: () => Promise.reject(new Error('not used')),
   });
+  // Like the real manager, every event that can change an answer moves the version.
+  src.on('checked', () => src.version++);
+  return src;
 }
 
 describe('HealthAnswers keeps both health+json variants per snapshot', () => {

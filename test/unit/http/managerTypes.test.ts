@@ -1,5 +1,5 @@
 import { DependencyManager } from '../../../src/manager/DependencyManager';
-import type { DrainableManager, HealthSource, StatusSource } from '../../../middleware/managerView';
+import type { DrainableManager, HealthSource, StatusSource } from '../../../middleware/HealthSource';
 
 describe('the middleware manager views', () => {
   it('are satisfied by the real DependencyManager', () => {

@@ -1,4 +1,7 @@
-import type { DependencyChangedEvent, SystemChangedEvent } from '../../../src/manager/ManagerEvents';
+import type {
+  DependencyChangedEvent,
+  SystemChangedEvent,
+} from '../../../src/manager/DependencyManagerEvents';
 import { ControlledCheck } from '../../support/ControlledCheck';
 import { LEVEL, logSink } from '../../support/logSink';
 import { fixed, newManager, stopAll } from './managerTestKit';

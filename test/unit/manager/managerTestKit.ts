@@ -1,6 +1,6 @@
 import type { CheckOutcome, Dependency } from '../../../src/dependencies/Dependency';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
-import type { DependencyManagerOptions } from '../../../src/manager/ManagerOptions';
+import type { DependencyManagerOptions } from '../../../src/manager/DependencyManagerOptions';
 import type { CheckStatus } from '../../../src/status/CheckStatus';
 import type { Urgency } from '../../../src/status/Urgency';
 

@@ -1,4 +1,4 @@
-import { resolveManagerOptions } from '../../../src/manager/ManagerOptions';
+import { resolveManagerOptions } from '../../../src/manager/DependencyManagerOptions';
 import { resolveDependency } from '../../../src/manager/resolveDependency';
 import { interpretOutcome, runCheck } from '../../../src/manager/runCheck';
 import type { Dependency } from '../../../src/dependencies/Dependency';

@@ -4,7 +4,7 @@ import { fixed, newManager, stopAll } from './managerTestKit';
 
 afterEach(stopAll);
 
-// SPEC §2: a dependency's contribution to the system status.
+// The urgency table: a dependency's contribution to the system status.
 const TABLE: Record<Urgency, Record<CheckStatus, CheckStatus>> = {
   REQUIRED: { OUTAGE: 'OUTAGE', MAJOR: 'MAJOR', MINOR: 'MINOR', OK: 'OK' },
   UNKNOWN: { OUTAGE: 'OUTAGE', MAJOR: 'MAJOR', MINOR: 'MINOR', OK: 'OK' },

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { DuplicateDependencyError } from '../../../src/errors/DuplicateDependencyError';
 import { DependencyManager } from '../../../src/manager/DependencyManager';
-import type { DependencyManagerOptions } from '../../../src/manager/ManagerOptions';
+import type { DependencyManagerOptions } from '../../../src/manager/DependencyManagerOptions';
 import { newManager, stopAll } from './managerTestKit';
 
 afterEach(stopAll);

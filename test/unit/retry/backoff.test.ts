@@ -1,4 +1,4 @@
-import { backoffDelay, JITTERS, type Jitter } from '../../../src/retry/backoff';
+import { backoffDelay, JITTERS, type Jitter } from '../../../src/retry/backoffDelay';
 import { seededRandom, sequence } from './helpers';
 
 const base = { baseMs: 1000, maxMs: 10_000 };

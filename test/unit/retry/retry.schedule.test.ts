@@ -1,5 +1,5 @@
 import { retry } from '../../../src/retry/retry';
-import type { Jitter } from '../../../src/retry/backoff';
+import type { Jitter } from '../../../src/retry/backoffDelay';
 import type { RetryEvent } from '../../../src/retry/RetryOptions';
 import { flaky, gaps, seededRandom, sequence } from './helpers';
 

@@ -1,7 +1,7 @@
 import { CheckStatus } from '../../../src/status/CheckStatus';
 import { Urgency } from '../../../src/status/Urgency';
 
-// The SPEC §2 table, row = dependency status, columns = REQUIRED/UNKNOWN, STRONG, WEAK, NONE.
+// The urgency table (how far a dependency's status can pull the system down), row = dependency status, columns = REQUIRED/UNKNOWN, STRONG, WEAK, NONE.
 const TABLE: Record<CheckStatus, Record<Urgency, CheckStatus>> = {
   OUTAGE: { REQUIRED: 'OUTAGE', UNKNOWN: 'OUTAGE', STRONG: 'MAJOR', WEAK: 'MINOR', NONE: 'OK' },
   MAJOR: { REQUIRED: 'MAJOR', UNKNOWN: 'MAJOR', STRONG: 'MAJOR', WEAK: 'MINOR', NONE: 'OK' },

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { PreparedAnswer } from './HealthAnswers';
-import type { HealthSource } from './managerView';
+import type { HealthSource } from '../HealthSource';
 
 /** One prepared plain-text answer, serialised once. */
 export function textAnswer(statusCode: number, text: string): PreparedAnswer {

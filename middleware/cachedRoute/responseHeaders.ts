@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
-import { replayHeaders, type CachedBody } from './cachedRouteStorage';
+import { replayHeaders, type CachedBody } from './CachedBody';
 
 /** Where a {@link cachedRoute} answer came from: the `X-Statuskit-Source` header. */
 export type RouteSource = 'cache' | 'origin' | 'stale' | 'stub';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { bearerToken, safeEqual } from '../src/security/tokens';
+import { bearerToken, safeEqual } from '../../src/security/tokens';
 
 /** `true` for 127.0.0.0/8, `::1` and their IPv4-mapped IPv6 forms. */
 export function isLoopbackAddress(address: string | undefined): boolean {

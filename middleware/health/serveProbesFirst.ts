@@ -1,9 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ConfigError } from '../src/errors/ConfigError';
+import { ConfigError } from '../../src/errors/ConfigError';
 import { HealthAnswers } from './HealthAnswers';
-import { HEALTH_JSON_TYPE } from './healthJson';
-import { resolveHealthOptions, type HealthRoutesOptions } from './healthOptions';
-import type { HealthSource } from './managerView';
+import { HEALTH_JSON_TYPE } from './buildHealthJson';
+import { resolveHealthOptions, type HealthRoutesOptions } from './HealthRoutesOptions';
+import type { HealthSource } from '../HealthSource';
 import { LIVE, readinessAnswer, writePrepared } from './probeAnswers';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;

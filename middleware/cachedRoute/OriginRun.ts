@@ -1,8 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import type { CacheEntry } from '../src/cache/CacheTier';
-import { TimeoutError } from '../src/errors/TimeoutError';
-import type { ChainHealth } from '../src/fallback/ChainHealth';
+import type { CacheEntry } from '../../src/cache/CacheTier';
+import { TimeoutError } from '../../src/errors/TimeoutError';
+import type { ChainHealth } from '../../src/fallback/ChainHealth';
 import {
   answerJson,
   BYPASS_STATUS,
@@ -12,9 +12,9 @@ import {
   originStatus,
   rescueStatus,
   SOURCE_HEADER,
-} from './cachedRouteHeaders';
-import type { ResolvedCachedRouteOptions } from './cachedRouteOptions';
-import { HeaderWatch } from './cachedRouteHeaderWatch';
+} from './responseHeaders';
+import type { ResolvedCachedRouteOptions } from './CachedRouteOptions';
+import { HeaderWatch } from './HeaderWatch';
 import {
   replayableHeaders,
   restoreHeaders,
@@ -22,7 +22,7 @@ import {
   variantKey,
   type CachedBody,
   type VaryRecord,
-} from './cachedRouteStorage';
+} from './CachedBody';
 
 /** What every request of one {@link cachedRoute} shares. */
 export interface RouteContext {

@@ -1,4 +1,4 @@
-/** How a retry delay is randomised. */
+/** How a retry delay is randomised, so that many clients retrying together spread out. */
 export type Jitter = 'none' | 'full' | 'equal' | 'additive' | 'decorrelated';
 
 /** Every jitter mode. */

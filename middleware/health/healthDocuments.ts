@@ -1,6 +1,6 @@
-import type { CheckResult, CheckResultSet } from '../src/dependencies/CheckResult';
-import { redact, redactSafeError } from '../src/redaction/redact';
-import { CheckStatus } from '../src/status/CheckStatus';
+import type { CheckResult, CheckResultSet } from '../../src/dependencies/CheckResult';
+import { redact, redactSafeError } from '../../src/redaction/redact';
+import { CheckStatus } from '../../src/status/CheckStatus';
 
 /** `dcStatus` of the load balancer's body: `'FAILOVER'` exactly when the answer is not 2xx. */
 export type DcStatus = 'ONLINE' | 'FAILOVER';

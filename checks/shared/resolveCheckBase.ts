@@ -19,7 +19,7 @@ import {
 const MAX_TIMER_MS = 2_147_483_647;
 const MODES: readonly DependencyMode[] = ['background', 'live'];
 
-/** Default for `timeoutMs`: the bound a built-in check puts on its own I/O when none is given. */
+/** Default `timeoutMs` of a built-in check: the bound a built-in check puts on its own I/O when none is given. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 2000;
 
 /** What a factory knows about its check before the user's options: the defaults for these fields. */
@@ -34,7 +34,7 @@ export interface ResolvedCheckBase {
   /** Every `Dependency` field the user gave (or the factory defaulted), ready to spread. */
   readonly fields: Omit<Dependency, 'check'>;
   /**
-   * The bound on the check's own I/O in ms: the user's `timeoutMs`, else the default 2000.
+   * The bound on the check's own I/O in ms: the user's `timeoutMs`, else {@link DEFAULT_CHECK_TIMEOUT_MS} (2000).
    * 0 = none (the run's `AbortSignal` alone bounds it). The manager also bounds every run.
    */
   readonly timeoutMs: number;

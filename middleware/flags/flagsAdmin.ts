@@ -6,14 +6,14 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
-import { ConfigError } from '../src/errors/ConfigError';
-import { isStatuskitError } from '../src/errors/StatuskitError';
-import { FeatureFlags } from '../src/flags/FeatureFlags';
-import { isValidFlagKey } from '../src/flags/Flag';
-import { resolveLogger } from '../src/logging/logger';
-import { redact, toSafeError } from '../src/redaction/redact';
-import { bearerToken, safeEqual } from '../src/security/tokens';
-import { assertOptions } from '../src/validation/assert';
+import { ConfigError } from '../../src/errors/ConfigError';
+import { isStatuskitError } from '../../src/errors/StatuskitError';
+import { FeatureFlags } from '../../src/flags/FeatureFlags';
+import { isValidFlagKey } from '../../src/flags/Flag';
+import { resolveLogger } from '../../src/logging/resolveLogger';
+import { redact, toSafeError } from '../../src/redaction/redact';
+import { bearerToken, safeEqual } from '../../src/security/tokens';
+import { assertOptions } from '../../src/validation/assert';
 import {
   actorOf,
   allFlagViews,

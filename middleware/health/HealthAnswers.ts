@@ -1,11 +1,10 @@
-import type { CheckResultSet } from '../src/dependencies/CheckResult';
-import type { CheckStatus } from '../src/status/CheckStatus';
+import type { CheckResultSet } from '../../src/dependencies/CheckResult';
+import type { CheckStatus } from '../../src/status/CheckStatus';
 import { buildDetailedReport, buildSummary, viewResult, type SummaryContext } from './healthDocuments';
-import { buildHealthJson, HEALTH_JSON_TYPE } from './healthJson';
-import type { ResolvedHealthOptions } from './healthOptions';
-import type { HealthSource } from './managerView';
-import { ManagerVersion } from './ManagerVersion';
-import { statusPageRenderer } from './statusPage';
+import { buildHealthJson, HEALTH_JSON_TYPE } from './buildHealthJson';
+import type { ResolvedHealthOptions } from './HealthRoutesOptions';
+import type { HealthSource } from '../HealthSource';
+import { statusPageRenderer } from './statusPageRenderer';
 
 /** A serialised answer, ready to write. */
 export interface PreparedAnswer {
@@ -38,20 +37,18 @@ export function prepare(statusCode: number, contentType: string, value: unknown)
 
 /**
  * The health answers of one router, serialised when the manager's state changes, not per request:
- * every manager event bumps the manager's {@link ManagerVersion}, and the first request after a change re-serialises the view
- * it asks for (at most once per change). A request only compares the version, `draining` and
- * `systemStatus` (three property reads) before writing a prepared buffer.
+ * every manager event that can change an answer bumps the manager's `version`, and the first
+ * request after a change re-serialises the view it asks for (at most once per change). A request
+ * only compares `version`, `draining` and `systemStatus` (three property reads) before writing a
+ * prepared buffer.
  */
 export class HealthAnswers {
   private frame: Frame | undefined;
-  private readonly version: ManagerVersion;
 
   constructor(
     private readonly manager: HealthSource,
     private readonly opts: ResolvedHealthOptions,
-  ) {
-    this.version = ManagerVersion.of(manager);
-  }
+  ) {}
 
   /** The status code `/healthcheck` answers for `status` (draining overrides). */
   codeFor(status: CheckStatus, draining: boolean): number {
@@ -63,7 +60,7 @@ export class HealthAnswers {
     const f = this.frame;
     if (
       f !== undefined &&
-      f.version === this.version.value &&
+      f.version === m.version &&
       f.draining === m.draining &&
       f.status === m.systemStatus
     ) {
@@ -71,7 +68,7 @@ export class HealthAnswers {
     }
     const set = m.snapshot();
     const next: Frame = {
-      version: this.version.value,
+      version: m.version,
       draining: m.draining,
       status: set.systemStatus,
       set,

@@ -1,12 +1,13 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { ConfigError } from '../src/errors/ConfigError';
-import { DEPENDENCY_ID_PATTERN } from '../src/dependencies/Dependency';
+import { ConfigError } from '../../src/errors/ConfigError';
+import { DEPENDENCY_ID_PATTERN } from '../../src/dependencies/Dependency';
 import { HealthAnswers, JSON_TYPE, prepare, type PreparedAnswer } from './HealthAnswers';
-import { resolveHealthOptions, type HealthRoutesOptions } from './healthOptions';
-import type { HealthSource } from './managerView';
+import { resolveHealthOptions, type HealthRoutesOptions } from './HealthRoutesOptions';
+import type { HealthSource } from '../HealthSource';
 import { privateAccessRule, privateGuard } from './privateAccess';
-import { LIVE, readinessAnswer } from './probeAnswers';
-import { sendHtml, sendPrepared, wantsHealthJson, wantsHtml } from './respond';
+import { wantsHealthJson, wantsHtml } from './negotiation';
+import { LIVE, readinessAnswer, writePrepared } from './probeAnswers';
+import { sendHtml } from './statusPageRenderer';
 
 const EVALUATION_FAILED = prepare(500, JSON_TYPE, { error: 'evaluation_failed' });
 
@@ -30,7 +31,7 @@ function assertManager(manager: unknown): asserts manager is HealthSource {
     m === null ||
     typeof m.snapshot !== 'function' ||
     typeof m.evaluate !== 'function' ||
-    typeof m.on !== 'function'
+    typeof m.version !== 'number'
   ) {
     throw new ConfigError('manager', manager, 'a DependencyManager');
   }
@@ -67,12 +68,12 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   router.get('/healthcheck', function statuskitHealthcheck(req: Request, res: Response) {
     if (!wantsHealthJson(req)) {
       res.setHeader('Vary', 'Accept');
-      sendPrepared(res, answers.summary());
+      writePrepared(res, answers.summary());
       return;
     }
     // The document's details depend on who asks (loopback, token), not only on Accept.
     res.setHeader('Vary', 'Accept, Authorization');
-    sendPrepared(res, answers.healthJson(o.publicDetails || maySeePrivate(req)));
+    writePrepared(res, answers.healthJson(o.publicDetails || maySeePrivate(req)));
   });
 
   router.get('/healthcheck/details', function statuskitHealthDetails(req: Request, res: Response) {
@@ -83,7 +84,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
       return;
     }
     res.setHeader('Vary', 'Accept');
-    sendPrepared(res, answers.details());
+    writePrepared(res, answers.details());
   });
 
   router.get('/healthcheck/live', async function statuskitHealthLive(req: Request, res: Response) {
@@ -101,22 +102,22 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
       answer = EVALUATION_FAILED; // never a stack trace, never the error's text
     }
     res.setHeader('Vary', 'Accept');
-    sendPrepared(res, answer);
+    writePrepared(res, answer);
   });
 
   router.get('/healthcheck/:id', function statuskitHealthResult(req: Request, res: Response) {
     if (!guard(req, res)) return;
     const id = String(req.params.id);
     const answer = answers.result(id) ?? (manager.has?.(id) ? notCheckedYet(id) : unknownDependency(id));
-    sendPrepared(res, answer);
+    writePrepared(res, answer);
   });
 
   router.get('/livez', function statuskitLivez(_req: Request, res: Response) {
-    sendPrepared(res, LIVE);
+    writePrepared(res, LIVE);
   });
 
   router.get('/readyz', function statuskitReadyz(_req: Request, res: Response) {
-    sendPrepared(res, readinessAnswer(manager));
+    writePrepared(res, readinessAnswer(manager));
   });
 
   // A malformed path such as /healthcheck/%zz makes Express's parameter decoding throw a URIError
@@ -144,7 +145,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
  * Entering an Express Router costs a few microseconds (its layer stack and `next` machinery), so
  * requests whose path cannot be one of ours (`/healthcheck…`, `/livez`, `/readyz` all start with
  * h, l or r, in any case) skip it with one character test. The result is still the Router (its
- * methods and stack are reached through the prototype), as its return type says.
+ * methods and stack are reached through the prototype), so callers may still treat it as one.
  */
 function skipUnlessHealthPath(router: Router): Router {
   const handle = function statuskitHealthRoutes(req: Request, res: Response, next: NextFunction): void {

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ConfigError } from '../src/errors/ConfigError';
-import { FeatureFlags } from '../src/flags/FeatureFlags';
-import { assertFlagKey } from '../src/flags/Flag';
-import { assertFunction, assertOptions, optionalNumber } from '../src/validation/assert';
+import { ConfigError } from '../../src/errors/ConfigError';
+import { FeatureFlags } from '../../src/flags/FeatureFlags';
+import { assertFlagKey } from '../../src/flags/Flag';
+import { assertFunction, assertOptions, optionalNumber } from '../../src/validation/assert';
 
 /** Options of `featureGate(flags, key, opts)`. */
 export interface FeatureGateOptions {

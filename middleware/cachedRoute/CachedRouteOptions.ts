@@ -1,10 +1,10 @@
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { isCacheTier, type CacheTier } from '../src/cache/CacheTier';
-import { ConfigError } from '../src/errors/ConfigError';
-import { resolveLogger } from '../src/logging/logger';
-import { resolveRegistry } from '../src/metrics/registry';
+import { isCacheTier, type CacheTier } from '../../src/cache/CacheTier';
+import { ConfigError } from '../../src/errors/ConfigError';
+import { resolveLogger } from '../../src/logging/resolveLogger';
+import { resolveRegistry } from '../../src/metrics/registry';
 import {
   assertFunction,
   assertNonEmptyString,
@@ -12,7 +12,7 @@ import {
   assertOneOf,
   assertOptions,
   optionalNumber,
-} from '../src/validation/assert';
+} from '../../src/validation/assert';
 
 /** Options of {@link cachedRoute}. */
 export interface CachedRouteOptions {

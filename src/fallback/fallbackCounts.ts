@@ -1,5 +1,5 @@
 import type { Counter, Registry } from 'prom-client';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { counter } from '../metrics/registry';
 import type { FallbackTier } from './FallbackOptions';
 
@@ -36,7 +36,7 @@ const pendingByCounter = new WeakMap<Counter, Map<string, Record<FallbackOutcome
  * The `statuskit_fallback_total` cells of chain `name` on `registry` (no-ops for `registry: false`).
  *
  * Why not prom-client's `labels().inc()` on the hot path: each call hashes and validates the label
- * set, which cost a third of a memory hit (issue 7 benchmark). Instead a hit bumps a plain field,
+ * set, which cost a third of a memory hit (`bench/peers/fallback.ts` measured it). Instead a hit bumps a plain field,
  * and the counts move into the prom-client counter when it is collected (a scrape, `metrics()`,
  * `getSingleMetric(...).get()`), so readers see exact totals. Chains sharing a name share cells,
  * so memory grows with distinct names (as prom-client's own series do), not with instances.

@@ -1,4 +1,4 @@
-/** Every metric statuskit exports: name, help and label names, in one place. */
+/** Every metric statuskit exports: name, help and label names, in one place so dashboards can rely on them. */
 export const METRICS = {
   dependencyStatus: {
     name: 'statuskit_dependency_status',

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { METRICS } from '../metrics/names';
+import { METRICS } from '../metrics/METRICS';
 import { counter } from '../metrics/registry';
 
 /** What happened to one attempt (the `outcome` label of `statuskit_retry_attempts_total`). */

@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { FeatureFlags } from '../src/flags/FeatureFlags';
-import { MAX_ACTOR_LENGTH, MAX_DESCRIPTION_LENGTH } from '../src/flags/Flag';
-import { toSafeError } from '../src/redaction/redact';
+import { FeatureFlags } from '../../src/flags/FeatureFlags';
+import { MAX_ACTOR_LENGTH, MAX_DESCRIPTION_LENGTH } from '../../src/flags/Flag';
+import { toSafeError } from '../../src/redaction/redact';
 
 /** Largest accepted `PUT /flags/:key` body, in bytes. */
 export const FLAGS_ADMIN_BODY_LIMIT = 4096;

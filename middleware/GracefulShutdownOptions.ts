@@ -1,9 +1,9 @@
 import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import { ConfigError } from '../src/errors/ConfigError';
-import { resolveLogger } from '../src/logging/logger';
+import { resolveLogger } from '../src/logging/resolveLogger';
 import { assertFunction, assertOptions, optionalNumber } from '../src/validation/assert';
-import type { DrainableManager } from './managerView';
+import type { DrainableManager } from './HealthSource';
 
 /** Options of {@link gracefulShutdown}. */
 export interface GracefulShutdownOptions {

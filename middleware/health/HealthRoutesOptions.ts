@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Request } from 'express';
-import { ConfigError } from '../src/errors/ConfigError';
-import type { CheckStatus } from '../src/status/CheckStatus';
+import { ConfigError } from '../../src/errors/ConfigError';
+import type { CheckStatus } from '../../src/status/CheckStatus';
 import {
   assertBoolean,
   assertFunction,
@@ -9,7 +9,7 @@ import {
   assertNumber,
   assertOptions,
   optionalNumber,
-} from '../src/validation/assert';
+} from '../../src/validation/assert';
 import { isLoopbackRequest } from './privateAccess';
 
 /** The states `/healthcheck` maps to an HTTP status code: the four statuses, and draining. */

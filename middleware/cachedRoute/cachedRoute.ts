@@ -1,10 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { CacheEntry } from '../src/cache/CacheTier';
-import { ChainHealth } from '../src/fallback/ChainHealth';
-import { answerJson, endOf, hitStatus } from './cachedRouteHeaders';
-import { resolveCachedRouteOptions, type CachedRouteOptions } from './cachedRouteOptions';
-import { OriginRun, type RouteContext } from './cachedRouteResponse';
-import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './cachedRouteStorage';
+import type { CacheEntry } from '../../src/cache/CacheTier';
+import { ChainHealth } from '../../src/fallback/ChainHealth';
+import { answerJson, endOf, hitStatus } from './responseHeaders';
+import { resolveCachedRouteOptions, type CachedRouteOptions } from './CachedRouteOptions';
+import { OriginRun, type RouteContext } from './OriginRun';
+import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './CachedBody';
 
 /**
  * Route-level cache with graceful degradation, behaving as a shared HTTP cache: serves a fresh

@@ -1,4 +1,4 @@
-import type { CheckResult, CheckResultSet } from '../src/dependencies/CheckResult';
+import type { CheckResultSet } from '../src/dependencies/CheckResult';
 import type { CheckStatus } from '../src/status/CheckStatus';
 
 /**
@@ -12,35 +12,19 @@ export interface StatusSource {
   readonly draining: boolean;
 }
 
-/** Manager events the HTTP layer listens to (a subset of `DependencyManagerEvents`). */
-export interface ManagerEventMap {
-  /** After every stored result. */
-  checked: [result: CheckResult];
-  /** After `register()`. */
-  added: [dependency: unknown];
-  /** After `unregister()`. */
-  removed: [dependency: { id: string }];
-  /** Once the first round of `start()` has finished. */
-  ready: [];
-  /** When `drain()` was first called. */
-  draining: [];
-  /** When the aggregated status changed. */
-  systemChanged: [event: { from: CheckStatus; to: CheckStatus }];
-}
-
-/** Event subscription in Node's `EventEmitter` shape. */
-export interface ManagerEvents {
-  /** Subscribes to one of the manager's events. */
-  on<E extends keyof ManagerEventMap>(event: E, listener: (...args: ManagerEventMap[E]) => void): unknown;
-  /** Removes a listener added with `on`. */
-  off<E extends keyof ManagerEventMap>(event: E, listener: (...args: ManagerEventMap[E]) => void): unknown;
-}
-
 /**
  * What `healthRoutes`, `requireDependency` and `degradation` need from a `DependencyManager`
  * (the real class satisfies it). Kept narrow so the HTTP layer depends on behaviour, not on a class.
  */
-export interface HealthSource extends StatusSource, ManagerEvents {
+export interface HealthSource extends StatusSource {
+  /**
+   * A counter that moves on every event that can change a health answer (a stored result, a
+   * dependency added or removed, readiness, draining, a system status change). Serialised answers
+   * are kept while it stays put.
+   */
+  readonly version: number;
+  /** A dependency's latest status in O(1); `undefined` while it has no result, or for an unknown id. */
+  statusOf(id: string): CheckStatus | undefined;
   /** `true` once the first round of checks started by `start()` has finished. */
   readonly ready: boolean;
   /** Application name shown in reports, when the manager has one. */

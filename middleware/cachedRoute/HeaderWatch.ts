@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { storableVary } from './cachedRouteStorage';
+import { storableVary } from './CachedBody';
 
 type Method = (...args: unknown[]) => unknown;
 type Patched = Record<'setHeader' | 'appendHeader' | 'removeHeader', Method | undefined>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CheckStatus } from '../src/status/CheckStatus';
+import type { ServerResponse } from 'node:http';
+import { CheckStatus } from '../../src/status/CheckStatus';
 import type { DetailedReport, ResultView } from './healthDocuments';
 
 // The page is one self-contained document: its only style and script are the two constants below,
@@ -117,4 +118,18 @@ export function statusPageRenderer(report: DetailedReport, opts: StatusPageOptio
     `<th>Checked</th><th>Last known good</th></tr></thead><tbody>${body}</tbody></table></main>` +
     `<script>${SCRIPT}</script></body></html>`;
   return (now: number) => head + String(now) + tail;
+}
+
+/** Writes the HTML status page with its strict Content-Security-Policy. */
+export function sendHtml(res: ServerResponse, statusCode: number, html: string): void {
+  const body = Buffer.from(html);
+  res.statusCode = statusCode;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Security-Policy', STATUS_PAGE_CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Vary', 'Accept');
+  res.end(body);
 }

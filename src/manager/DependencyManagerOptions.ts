@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { resolveLogger } from '../logging/logger';
+import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
 import { assertFunction, assertNonEmptyString, assertOptions, optionalNumber } from '../validation/assert';
 

@@ -1,6 +1,6 @@
-import type { CheckResult, CheckResultSet } from '../src/dependencies/CheckResult';
-import { redact } from '../src/redaction/redact';
-import type { CheckStatus } from '../src/status/CheckStatus';
+import type { CheckResult, CheckResultSet } from '../../src/dependencies/CheckResult';
+import { redact } from '../../src/redaction/redact';
+import type { CheckStatus } from '../../src/status/CheckStatus';
 
 /** Media type of the IETF health check response format (draft-inadarei-api-health-check-06). */
 export const HEALTH_JSON_TYPE = 'application/health+json';
