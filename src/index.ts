@@ -27,6 +27,8 @@ export { BudgetExhaustedError } from './errors/BudgetExhaustedError';
 export { TimeoutError } from './errors/TimeoutError';
 export { RedisUnavailableError } from './errors/RedisUnavailableError';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError';
+export { BrokenCircuitError } from './errors/BrokenCircuitError';
+export type { BrokenCircuitState } from './errors/BrokenCircuitError';
 
 // Validation, redaction, metrics
 export { assertNumber } from './validation/assert';
@@ -46,6 +48,18 @@ export type { RetryBudgetOptions } from './retry/RetryBudget';
 export { backoffDelay, JITTERS } from './retry/backoff';
 export type { Jitter, BackoffOptions } from './retry/backoff';
 export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
+
+// Circuit breakers
+export { CircuitBreaker } from './breaker/CircuitBreaker';
+export type { BreakerContext, BreakerStats, CircuitStateChange } from './breaker/CircuitBreaker';
+export { CIRCUIT_BREAKER_DEFAULTS } from './breaker/CircuitBreakerOptions';
+export type {
+  CircuitBreakerOptions,
+  ConsecutiveTrip,
+  RateTrip,
+  TripRule,
+} from './breaker/CircuitBreakerOptions';
+export type { CircuitState, BreakerOutcome } from './breaker/BreakerMetrics';
 
 // Feature flags
 export { FeatureFlags } from './flags/FeatureFlags';
