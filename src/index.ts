@@ -12,6 +12,7 @@ export type {
   Dependency,
   DependencyMode,
   DependencyOptions,
+  PassiveDependency,
 } from './dependencies/Dependency';
 export type { CheckResult, CheckResultSet } from './dependencies/CheckResult';
 

@@ -1,3 +1,4 @@
+import { breakerVerdict, combineWithBreaker } from '../breaker/breakerDependency';
 import type { CheckResult } from '../dependencies/CheckResult';
 import { CheckStatus } from '../status/CheckStatus';
 import type { ResolvedDependency } from './resolveDependency';
@@ -108,7 +109,6 @@ export class DependencyRunner {
   /** The grace rule: after ≥ 1 success, the first `graceFailures` failures report at worst MINOR. */
   private apply(outcome: RunOutcome): CheckResult {
     const hadSuccess = this.lastKnownGood > 0;
-    if (outcome.kind === 'ok') this.lastKnownGood = outcome.startedAt;
     const failed = outcome.status !== 'OK';
     this.consecutiveFailures = failed ? this.consecutiveFailures + 1 : 0;
     let status = outcome.status;
@@ -120,7 +120,23 @@ export class DependencyRunner {
     ) {
       status = CheckStatus.noWorseThan(status, 'MINOR');
     }
+    if (this.dep.breaker !== undefined) return this.withBreaker(outcome, status);
+    if (outcome.kind === 'ok') this.lastKnownGood = outcome.startedAt;
     return this.toResult(outcome, status, this.consecutiveFailures);
+  }
+
+  /**
+   * The worse of the check (after its grace rule) and the breaker. The breaker is combined after
+   * the grace rule because it already waited for its own threshold: softening its verdict again
+   * would hide an open circuit for two more pings.
+   */
+  private withBreaker(outcome: RunOutcome, checkStatus: CheckStatus): CheckResult {
+    if (outcome.kind === 'disabled') return this.toResult(outcome, checkStatus, 0);
+    const verdict = breakerVerdict(this.dep.breaker!);
+    const { status, message } = combineWithBreaker(checkStatus, outcome.message, verdict, this.dep.passive);
+    if (outcome.kind === 'ok' && this.dep.breaker!.state === 'closed') this.lastKnownGood = outcome.startedAt;
+    const failures = Math.max(this.consecutiveFailures, verdict.consecutiveFailures);
+    return this.toResult({ ...outcome, message }, status, failures);
   }
 
   private toResult(outcome: RunOutcome, status: CheckStatus, failures: number): CheckResult {
