@@ -104,6 +104,7 @@ export { UnserializableValueError } from './cache/UnserializableValueError';
 export { Fallback, fallback } from './fallback/fallback';
 export { FALLBACK_DEFAULTS } from './fallback/FallbackOptions';
 export type {
+  BreakerSource,
   FallbackOptions,
   FallbackResult,
   FallbackSource,

@@ -1,3 +1,4 @@
+import { assertBreaker } from '../breaker/assertBreaker';
 import type { CircuitBreaker } from '../breaker/CircuitBreaker';
 import { DEPENDENCY_ID_PATTERN, type Dependency, type DependencyMode } from '../dependencies/Dependency';
 import { ConfigError } from '../errors/ConfigError';
@@ -38,20 +39,13 @@ function passiveCheck(): void {
 }
 
 function resolveBreaker(d: Partial<Dependency>): Pick<ResolvedDependency, 'check' | 'breaker' | 'passive'> {
-  // Duck-typed rather than `instanceof`, so a breaker from another copy of the package works too.
-  const b = d.breaker as Partial<CircuitBreaker> | undefined;
-  if (
-    b !== undefined &&
-    (typeof b !== 'object' || b === null || typeof b.stats !== 'function' || typeof b.on !== 'function')
-  ) {
-    throw new ConfigError('dependency.breaker', d.breaker, 'a CircuitBreaker');
-  }
-  if (d.breaker !== undefined && d.check === undefined) {
-    return { check: passiveCheck, breaker: d.breaker, passive: true };
+  const breaker = assertBreaker('dependency.breaker', d.breaker);
+  if (breaker !== undefined && d.check === undefined) {
+    return { check: passiveCheck, breaker, passive: true };
   }
   return {
     check: assertFunction<Dependency['check']>('dependency.check', d.check),
-    breaker: d.breaker,
+    breaker,
     passive: false,
   };
 }
