@@ -147,6 +147,7 @@ export class CircuitBreaker extends EventEmitter {
     if (this.disposed) return;
     this.disposed = true;
     this.clearTimer();
+    this.metrics.close();
     this.controller.abort(new BrokenCircuitError(this.name, 'disposed'));
   }
 
@@ -163,7 +164,7 @@ export class CircuitBreaker extends EventEmitter {
   }
 
   private reject(): Promise<never> {
-    this.metrics.rejected.inc();
+    this.metrics.rejected++;
     const state = this.disposed || this.current === 'closed' ? 'disposed' : this.current;
     return Promise.reject(
       new BrokenCircuitError(this.name, state, state === 'open' ? this.lastError : undefined),
@@ -184,7 +185,7 @@ export class CircuitBreaker extends EventEmitter {
   }
 
   private succeeded(trial: boolean): void {
-    this.metrics.success.inc();
+    this.metrics.success++;
     if (trial) {
       this.trialRunning = false;
       this.failedTrials = 0;
@@ -201,7 +202,7 @@ export class CircuitBreaker extends EventEmitter {
 
   private failed(err: unknown, trial: boolean): void {
     if (!this.countsAsFailure(err)) return this.succeeded(trial);
-    this.metrics.failure.inc();
+    this.metrics.failure++;
     const now = this.o.now();
     this.window.record(now, true);
     this.lastError = err;
