@@ -92,9 +92,11 @@ export class DependencyManager extends ManagerEmitter {
     });
     this.runners.set(resolved.id, runner);
     if (resolved.breaker !== undefined) {
-      // A state change shows at once, not at the next ping (a run in flight is shared, not doubled).
-      const refresh = (): void => void (runner.latest === undefined ? undefined : runner.runNow());
-      this.breakerWatches.set(resolved.id, watchBreaker(resolved.breaker, refresh));
+      // A state change shows at once, not at the next ping, and without waiting for a slow check.
+      this.breakerWatches.set(
+        resolved.id,
+        watchBreaker(resolved.breaker, () => runner.refreshBreaker()),
+      );
     }
     this.safeEmit('added', resolved.source);
     if (this.firstRound !== undefined) void runner.start();

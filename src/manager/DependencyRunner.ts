@@ -28,6 +28,8 @@ export class DependencyRunner {
   private pingTimer: NodeJS.Timeout | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private scheduling = false;
+  /** The latest check outcome and its status after the grace rule, re-combined on breaker changes. */
+  private lastCheck: { outcome: RunOutcome; status: CheckStatus } | undefined;
   private disposed = false;
 
   constructor(
@@ -72,6 +74,16 @@ export class DependencyRunner {
     this.staleTimer = undefined;
     this.controller?.abort();
     if (this.inflight !== undefined) await this.inflight;
+  }
+
+  /**
+   * The breaker changed state: the latest check outcome is combined with it again and stored now,
+   * without running the check (which may take up to its timeout). Nothing happens before a first run.
+   */
+  refreshBreaker(): void {
+    const last = this.lastCheck;
+    if (last === undefined || this.disposed) return;
+    this.store(this.withBreaker(last.outcome, last.status), undefined);
   }
 
   /** {@link stop}, and no result is stored any more. */
@@ -120,7 +132,10 @@ export class DependencyRunner {
     ) {
       status = CheckStatus.noWorseThan(status, 'MINOR');
     }
-    if (this.dep.breaker !== undefined) return this.withBreaker(outcome, status);
+    if (this.dep.breaker !== undefined) {
+      this.lastCheck = { outcome, status };
+      return this.withBreaker(outcome, status);
+    }
     if (outcome.kind === 'ok') this.lastKnownGood = outcome.startedAt;
     return this.toResult(outcome, status, this.consecutiveFailures);
   }

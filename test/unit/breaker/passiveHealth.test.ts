@@ -131,6 +131,19 @@ describe('a dependency with a check and a breaker', () => {
     expect(manager.snapshot().get('partner-api')?.status).toBe('OUTAGE');
   });
 
+  it('a state change shows at once even while a slow check is running', async () => {
+    const b = breaker();
+    const { check, dep } = both(b);
+    const manager = newManager();
+    manager.register(dep);
+    await manager.start();
+    check.delayMs = 150; // the next ping is in flight when the breaker opens
+    await jest.advanceTimersByTimeAsync(1000);
+    await fail(b, 3);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(manager.snapshot().get('partner-api')?.status).toBe('OUTAGE');
+  });
+
   it('a check worse than a closed breaker keeps the check’s message', async () => {
     const b = breaker();
     const { check, dep } = both(b);
