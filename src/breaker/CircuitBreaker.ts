@@ -141,7 +141,9 @@ export class CircuitBreaker extends EventEmitter {
 
   /**
    * Stops the half-open timer and aborts the signal every call in flight received; from now on every
-   * call is rejected with {@link BrokenCircuitError} (`state: 'disposed'`). Calling it twice is harmless.
+   * call is rejected with {@link BrokenCircuitError} (`state: 'disposed'`), and its call counts are
+   * published one last time (until then the registry's scrape hook keeps a reference to the breaker:
+   * dispose breakers you create per test or per tenant). Calling it twice is harmless.
    */
   dispose(): void {
     if (this.disposed) return;
