@@ -17,6 +17,7 @@ export type {
   Dependency,
   DependencyMode,
   DependencyOptions,
+  PassiveDependency,
 } from './dependencies/Dependency';
 export type { CheckResult, CheckResultSet } from './dependencies/CheckResult';
 
@@ -33,6 +34,8 @@ export { BudgetExhaustedError } from './errors/BudgetExhaustedError';
 export { TimeoutError } from './errors/TimeoutError';
 export { RedisUnavailableError } from './errors/RedisUnavailableError';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError';
+export { BrokenCircuitError } from './errors/BrokenCircuitError';
+export type { BrokenCircuitState } from './errors/BrokenCircuitError';
 
 // Validation, redaction, metrics
 export { assertNumber } from './validation/assert';
@@ -52,6 +55,18 @@ export type { RetryBudgetOptions } from './retry/RetryBudget';
 export { backoffDelay, JITTERS } from './retry/backoffDelay';
 export type { Jitter, BackoffOptions } from './retry/backoffDelay';
 export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
+
+// Circuit breakers
+export { CircuitBreaker } from './breaker/CircuitBreaker';
+export type { BreakerContext, BreakerStats, CircuitStateChange } from './breaker/CircuitBreaker';
+export { CIRCUIT_BREAKER_DEFAULTS } from './breaker/CircuitBreakerOptions';
+export type {
+  CircuitBreakerOptions,
+  ConsecutiveTrip,
+  RateTrip,
+  TripRule,
+} from './breaker/CircuitBreakerOptions';
+export type { CircuitState, BreakerOutcome } from './breaker/BreakerMetrics';
 
 // Feature flags
 export { FeatureFlags } from './flags/FeatureFlags';
@@ -95,6 +110,7 @@ export { UnserializableValueError } from './cache/UnserializableValueError';
 export { Fallback, fallback } from './fallback/fallback';
 export { FALLBACK_DEFAULTS } from './fallback/FallbackOptions';
 export type {
+  BreakerSource,
   FallbackOptions,
   FallbackResult,
   FallbackSource,

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { Outbox, type DependencyManager, type FeatureFlags } from 'statuskit';
+import { CircuitBreaker, Outbox, type DependencyManager, type FeatureFlags } from 'statuskit';
 import { degradation, flagsAdmin, healthRoutes, metricsRoute, shortCircuit } from 'statuskit/middleware';
 import { createManager } from './dependencies';
 import { createInfrastructure, type Infrastructure } from './infrastructure';
@@ -43,7 +43,14 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
         registry,
       })
     : undefined;
-  const manager = createManager({ services, flags, redis, outbox, logger, registry });
+  const partnerBreaker = new CircuitBreaker({
+    name: 'partner-api',
+    trip: { rate: 0.5, minCalls: 10, windowMs: 10_000 },
+    halfOpenAfterMs: 5000,
+    logger,
+    registry,
+  });
+  const manager = createManager({ services, flags, redis, outbox, partnerBreaker, logger, registry });
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,7 +68,7 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
       try: ['/products/1', '/products', 'POST /orders', '/healthcheck/details'],
     });
   });
-  app.use(productRoutes({ services, cache, flags, logger, registry }));
+  app.use(productRoutes({ services, cache, flags, partnerBreaker, logger, registry }));
   app.use(orderRoutes({ manager, services, flags, redis, outbox, orders, logger, registry }));
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     logger.error({ err: err.message }, 'request failed');
@@ -97,6 +104,7 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
     async stop() {
       await outbox?.stop();
       await manager.stop();
+      partnerBreaker.dispose();
       await infrastructure.close();
     },
   };

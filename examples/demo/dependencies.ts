@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { DependencyManager, type FeatureFlags, type Outbox } from 'statuskit';
+import { DependencyManager, type CircuitBreaker, type FeatureFlags, type Outbox } from 'statuskit';
 import { eventLoopCheck, redisCheck } from 'statuskit/checks';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -10,7 +10,8 @@ import type { ServiceName, Services } from './services';
  * section that decides what the load balancer hears:
  * - orders-db REQUIRED: without it we cannot take orders → OUTAGE, out of the load balancer;
  * - product-db STRONG: products still come from cache or the partner API → MAJOR;
- * - partner-api, payment-api WEAK: fallbacks exist (cache, deferred payment) → MINOR;
+ * - partner-api, payment-api WEAK: fallbacks exist (cache, deferred payment) → MINOR; the partner
+ *   API's breaker joins its ping, so failing product requests show before the next ping does;
  * - recommendations NONE: a widget, shown in reports only.
  */
 export function createManager(opts: {
@@ -18,6 +19,7 @@ export function createManager(opts: {
   flags: FeatureFlags;
   redis: Redis | undefined;
   outbox: Outbox | undefined;
+  partnerBreaker: CircuitBreaker;
   logger: Logger;
   registry: Registry;
 }): DependencyManager {
@@ -40,6 +42,7 @@ export function createManager(opts: {
       type: id.endsWith('-db') ? 'database' : 'http',
       documentationUrl: `https://runbooks.example.com/shop/${id}`,
       toggle: id === 'partner-api' ? flags.toggle('partner-api.enabled') : undefined,
+      breaker: id === 'partner-api' ? opts.partnerBreaker : undefined,
       check: async ({ signal }) => {
         await services[id].call(() => undefined, signal);
       },

@@ -1,3 +1,4 @@
+import type { CircuitBreaker } from '../breaker/CircuitBreaker';
 import type { CheckStatus } from '../status/CheckStatus';
 import type { Urgency } from '../status/Urgency';
 
@@ -52,7 +53,25 @@ export interface Dependency {
   toggle?: () => boolean;
   /** The check itself. Throwing, rejecting or timing out means `OUTAGE`. */
   check(ctx: CheckContext): CheckOutcome | void | Promise<CheckOutcome | void>;
+  /**
+   * A circuit breaker on the real calls to this dependency: the status becomes the worse of the
+   * check's and the breaker's (closed OK, or MINOR after a recent failure; half-open MAJOR; open
+   * OUTAGE), and follows every state change of the breaker at once. @default none
+   */
+  breaker?: CircuitBreaker;
 }
+
+/**
+ * A dependency known from real traffic only: its circuit breaker is its health, no check runs
+ * (the breaker's state is re-read on each change and every `pingPeriodMs`).
+ *
+ * @example
+ * manager.register({ id: 'partner-api', urgency: 'WEAK', breaker: partnerBreaker });
+ */
+export type PassiveDependency = Omit<Dependency, 'check' | 'breaker'> & {
+  breaker: CircuitBreaker;
+  check?: Dependency['check'];
+};
 
 /** Every `Dependency` field except `check`: the options a built-in check factory accepts. */
 export type DependencyOptions = Partial<Omit<Dependency, 'check'>>;

@@ -10,7 +10,8 @@ export type StatuskitErrorCode =
   | 'ERR_STATUSKIT_TIMEOUT'
   | 'ERR_STATUSKIT_REDIS_UNAVAILABLE'
   | 'ERR_STATUSKIT_OUTCOME_UNKNOWN'
-  | 'ERR_STATUSKIT_CACHE_VALUE';
+  | 'ERR_STATUSKIT_CACHE_VALUE'
+  | 'ERR_STATUSKIT_BROKEN_CIRCUIT';
 
 /**
  * Base class of every error statuskit throws. Carries a stable `code` (`ERR_STATUSKIT_*`) and an

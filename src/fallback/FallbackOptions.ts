@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { assertBreaker } from '../breaker/assertBreaker';
+import type { CircuitBreaker } from '../breaker/CircuitBreaker';
+import { guardedSource } from '../breaker/guardedSource';
 import { isCacheTier, type CacheTier } from '../cache/CacheTier';
 import { ConfigError } from '../errors/ConfigError';
 import { resolveLogger } from '../logging/resolveLogger';
@@ -20,6 +23,17 @@ export interface SourceContext {
 
 /** One source of a fallback chain: the call's arguments, then a {@link SourceContext}. */
 export type FallbackSource<T, A extends unknown[]> = (...args: [...A, SourceContext]) => T | PromiseLike<T>;
+
+/**
+ * A source behind a circuit breaker: while the breaker is open the source is skipped at once (it
+ * rejects with `BrokenCircuitError`, which joins the causes) and the chain moves on to the next tier.
+ */
+export interface BreakerSource<T, A extends unknown[]> {
+  /** The source itself. */
+  fn: FallbackSource<T, A>;
+  /** The breaker its calls go through; its timeouts (`sourceTimeoutMs`) count as failures. */
+  breaker: CircuitBreaker;
+}
 
 /** Which tier answered a {@link Fallback.get} call. */
 export type FallbackTier = 'cache' | 'source' | 'stale' | 'stub';
@@ -54,8 +68,11 @@ export interface FallbackOptions<T, A extends unknown[]> {
    * @default 0
    */
   staleTtlMs?: number;
-  /** Tried in order until one answers; each gets the call's arguments and `{ signal }`. */
-  sources: ReadonlyArray<FallbackSource<T, A>>;
+  /**
+   * Tried in order until one answers; each gets the call's arguments and `{ signal }`. A source may
+   * be `{ fn, breaker }` ({@link BreakerSource}): skipped at once while its breaker is open.
+   */
+  sources: ReadonlyArray<FallbackSource<T, A> | BreakerSource<T, A>>;
   /**
    * Bound on each source (and on the stub), in milliseconds; its signal aborts when exceeded.
    * @default 2000
@@ -125,11 +142,23 @@ export function resolveFallbackOptions<T, A extends unknown[]>(
   };
 }
 
+function missingBreaker(i: number): never {
+  throw new ConfigError(`sources[${i}].breaker`, undefined, 'a CircuitBreaker');
+}
+
 function resolveSources<T, A extends unknown[]>(sources: unknown): ReadonlyArray<FallbackSource<T, A>> {
   if (!Array.isArray(sources) || sources.length === 0) {
-    throw new ConfigError('sources', sources, 'a non-empty array of functions');
+    throw new ConfigError('sources', sources, 'a non-empty array of functions or { fn, breaker }');
   }
   return Object.freeze(
-    sources.map((s: unknown, i) => assertFunction<FallbackSource<T, A>>(`sources[${i}]`, s)),
+    sources.map((s: unknown, i) => {
+      if (typeof s !== 'object' || s === null)
+        return assertFunction<FallbackSource<T, A>>(`sources[${i}]`, s);
+      const { fn, breaker } = s as Partial<BreakerSource<T, A>>;
+      return guardedSource(
+        assertFunction<FallbackSource<T, A>>(`sources[${i}].fn`, fn),
+        assertBreaker(`sources[${i}].breaker`, breaker) ?? missingBreaker(i),
+      );
+    }),
   );
 }

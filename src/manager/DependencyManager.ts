@@ -1,5 +1,6 @@
 import type { CheckResult, CheckResultSet } from '../dependencies/CheckResult';
-import type { Dependency } from '../dependencies/Dependency';
+import { watchBreaker } from '../breaker/breakerDependency';
+import type { Dependency, PassiveDependency } from '../dependencies/Dependency';
 import { DuplicateDependencyError } from '../errors/DuplicateDependencyError';
 import { UnknownDependencyError } from '../errors/UnknownDependencyError';
 import { CheckStatus } from '../status/CheckStatus';
@@ -37,6 +38,7 @@ export class DependencyManager extends ManagerEmitter {
   private readonly metrics: ManagerMetrics | NoopManagerMetrics;
   private readonly runners = new Map<string, DependencyRunner>();
   private readonly results = new Map<string, CheckResult>();
+  private readonly breakerWatches = new Map<string, () => void>();
   private readonly aggregate = new StatusAggregate();
   private cachedSnapshot: CheckResultSet | undefined;
   private firstRound: Promise<void> | undefined;
@@ -100,7 +102,7 @@ export class DependencyManager extends ManagerEmitter {
    * Adds a dependency; once started, its first run begins at once.
    * @throws ConfigError on an invalid field; DuplicateDependencyError when the id is taken.
    */
-  register(dep: Dependency): this {
+  register(dep: Dependency | PassiveDependency): this {
     const resolved = resolveDependency(dep, this.opts);
     if (this.runners.has(resolved.id)) throw new DuplicateDependencyError(resolved.id);
     const runner: DependencyRunner = new DependencyRunner(resolved, {
@@ -109,6 +111,13 @@ export class DependencyManager extends ManagerEmitter {
       onResult: (result, run) => this.onResult(runner, result, run),
     });
     this.runners.set(resolved.id, runner);
+    if (resolved.breaker !== undefined) {
+      // A state change shows at once, not at the next ping, and without waiting for a slow check.
+      this.breakerWatches.set(
+        resolved.id,
+        watchBreaker(resolved.breaker, () => runner.refreshBreaker()),
+      );
+    }
     this.changes++;
     this.safeEmit('added', resolved.source);
     if (this.firstRound !== undefined) void runner.start();
@@ -120,6 +129,8 @@ export class DependencyManager extends ManagerEmitter {
     const runner = this.runners.get(id);
     if (runner === undefined) return false;
     this.runners.delete(id);
+    this.breakerWatches.get(id)?.();
+    this.breakerWatches.delete(id);
     void runner.dispose();
     const last = this.results.get(id);
     if (last !== undefined) {

@@ -1,3 +1,4 @@
+import { breakerVerdict, combineWithBreaker } from '../breaker/breakerDependency';
 import type { CheckResult } from '../dependencies/CheckResult';
 import { CheckStatus } from '../status/CheckStatus';
 import type { ResolvedDependency } from './resolveDependency';
@@ -27,6 +28,8 @@ export class DependencyRunner {
   private pingTimer: NodeJS.Timeout | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private scheduling = false;
+  /** The latest check outcome and its status after the grace rule, re-combined on breaker changes. */
+  private lastCheck: { outcome: RunOutcome; status: CheckStatus } | undefined;
   private disposed = false;
 
   constructor(
@@ -73,6 +76,16 @@ export class DependencyRunner {
     if (this.inflight !== undefined) await this.inflight;
   }
 
+  /**
+   * The breaker changed state: the latest check outcome is combined with it again and stored now,
+   * without running the check (which may take up to its timeout). Nothing happens before a first run.
+   */
+  refreshBreaker(): void {
+    const last = this.lastCheck;
+    if (last === undefined || this.disposed) return;
+    this.store(this.withBreaker(last.outcome, last.status), undefined);
+  }
+
   /** {@link stop}, and no result is stored any more. */
   dispose(): Promise<void> {
     this.disposed = true;
@@ -108,7 +121,6 @@ export class DependencyRunner {
   /** The grace rule: after ≥ 1 success, the first `graceFailures` failures report at worst MINOR. */
   private apply(outcome: RunOutcome): CheckResult {
     const hadSuccess = this.lastKnownGood > 0;
-    if (outcome.kind === 'ok') this.lastKnownGood = outcome.startedAt;
     const failed = outcome.status !== 'OK';
     this.consecutiveFailures = failed ? this.consecutiveFailures + 1 : 0;
     let status = outcome.status;
@@ -120,7 +132,26 @@ export class DependencyRunner {
     ) {
       status = CheckStatus.noWorseThan(status, 'MINOR');
     }
+    if (this.dep.breaker !== undefined) {
+      this.lastCheck = { outcome, status };
+      return this.withBreaker(outcome, status);
+    }
+    if (outcome.kind === 'ok') this.lastKnownGood = outcome.startedAt;
     return this.toResult(outcome, status, this.consecutiveFailures);
+  }
+
+  /**
+   * The worse of the check (after its grace rule) and the breaker. The breaker is combined after
+   * the grace rule because it already waited for its own threshold: softening its verdict again
+   * would hide an open circuit for two more pings.
+   */
+  private withBreaker(outcome: RunOutcome, checkStatus: CheckStatus): CheckResult {
+    if (outcome.kind === 'disabled') return this.toResult(outcome, checkStatus, 0);
+    const verdict = breakerVerdict(this.dep.breaker!);
+    const { status, message } = combineWithBreaker(checkStatus, outcome.message, verdict, this.dep.passive);
+    if (outcome.kind === 'ok' && this.dep.breaker!.state === 'closed') this.lastKnownGood = outcome.startedAt;
+    const failures = Math.max(this.consecutiveFailures, verdict.consecutiveFailures);
+    return this.toResult({ ...outcome, message }, status, failures);
   }
 
   private toResult(outcome: RunOutcome, status: CheckStatus, failures: number): CheckResult {

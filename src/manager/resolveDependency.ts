@@ -1,3 +1,5 @@
+import { assertBreaker } from '../breaker/assertBreaker';
+import type { CircuitBreaker } from '../breaker/CircuitBreaker';
 import { DEPENDENCY_ID_PATTERN, type Dependency, type DependencyMode } from '../dependencies/Dependency';
 import { ConfigError } from '../errors/ConfigError';
 import { Urgency } from '../status/Urgency';
@@ -16,6 +18,10 @@ export interface ResolvedDependency {
   readonly mode: DependencyMode;
   readonly toggle: (() => boolean) | undefined;
   readonly check: Dependency['check'];
+  /** The dependency's circuit breaker, if any. */
+  readonly breaker: CircuitBreaker | undefined;
+  /** `true` when the breaker is all there is: no check of its own. */
+  readonly passive: boolean;
   /** After how long without a new result a background result reports OUTAGE `stale…`. */
   readonly staleAfterMs: number;
   /** The caller's object, as passed to `register()` (never mutated). */
@@ -26,6 +32,22 @@ const MODES: readonly DependencyMode[] = ['background', 'live'];
 
 function optionalString(name: string, value: unknown): string | undefined {
   return value === undefined ? undefined : assertString(name, value);
+}
+
+function passiveCheck(): void {
+  // The breaker's state is the whole answer; it is read when the run's result is built.
+}
+
+function resolveBreaker(d: Partial<Dependency>): Pick<ResolvedDependency, 'check' | 'breaker' | 'passive'> {
+  const breaker = assertBreaker('dependency.breaker', d.breaker);
+  if (breaker !== undefined && d.check === undefined) {
+    return { check: passiveCheck, breaker, passive: true };
+  }
+  return {
+    check: assertFunction<Dependency['check']>('dependency.check', d.check),
+    breaker,
+    passive: false,
+  };
 }
 
 /**
@@ -61,7 +83,7 @@ export function resolveDependency(dep: unknown, defaults: ResolvedManagerOptions
     pingPeriodMs,
     mode: d.mode === undefined ? 'background' : assertOneOf('dependency.mode', d.mode, MODES),
     toggle: d.toggle === undefined ? undefined : assertFunction<() => boolean>('dependency.toggle', d.toggle),
-    check: assertFunction<Dependency['check']>('dependency.check', d.check),
+    ...resolveBreaker(d),
     // A result older than 3 × pingPeriodMs + timeoutMs reports OUTAGE: three missed runs mean the timer or the check is stuck.
     staleAfterMs: Math.min(3 * pingPeriodMs + timeoutMs, MAX_TIMER_MS),
     source: dep as Dependency,

@@ -60,6 +60,16 @@ export const METRICS = {
     help: 'Outbox events by outcome (done, retried, manual_review)',
     labelNames: ['outcome'],
   },
+  breakerState: {
+    name: 'statuskit_breaker_state',
+    help: 'Circuit breaker state: closed 0, half-open 1, open 2',
+    labelNames: ['name'],
+  },
+  breakerCalls: {
+    name: 'statuskit_breaker_calls_total',
+    help: 'Calls through a circuit breaker by outcome (success, failure, rejected)',
+    labelNames: ['name', 'outcome'],
+  },
 } as const;
 
 /** A metric definition from {@link METRICS}. */

@@ -45,9 +45,12 @@ export function gauge(registry: Registry, def: MetricDefinition): Gauge {
   return getOrCreate(registry, def, Gauge as unknown as Ctor<Gauge>);
 }
 
-/** The registry's counter named by `def`, created on first use. */
-export function counter(registry: Registry, def: MetricDefinition): Counter {
-  return getOrCreate(registry, def, Counter as unknown as Ctor<Counter>);
+/**
+ * The registry's counter named by `def`, created on first use; `collect` (run by prom-client before
+ * each scrape) is set only when this call creates it.
+ */
+export function counter(registry: Registry, def: MetricDefinition, collect?: () => void): Counter {
+  return getOrCreate(registry, def, Counter as unknown as Ctor<Counter>, collect ? { collect } : {});
 }
 
 /** The registry's histogram named by `def`, created on first use. */

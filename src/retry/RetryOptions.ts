@@ -1,4 +1,6 @@
 import type { Registry } from 'prom-client';
+import { assertBreaker } from '../breaker/assertBreaker';
+import type { CircuitBreaker } from '../breaker/CircuitBreaker';
 import { ConfigError } from '../errors/ConfigError';
 import { resolveRegistry } from '../metrics/registry';
 import {
@@ -69,6 +71,12 @@ export interface RetryOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Where metrics go; `false` for none. @default prom-client's global registry */
   registry?: Registry | false;
+  /**
+   * Every try goes through this breaker, and no try goes into it while it is open: a call the
+   * breaker refuses, or a failure that leaves it open, rejects at once with `BrokenCircuitError`
+   * (`cause`: the last real failure), never waiting for a retry that would be refused. @default none
+   */
+  breaker?: CircuitBreaker;
 }
 
 /** Defaults of {@link RetryOptions}. */
@@ -99,6 +107,7 @@ export interface ResolvedRetryOptions {
   readonly random: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly counters: RetryCounters;
+  readonly breaker: CircuitBreaker | undefined;
 }
 
 function optionalFunction<F extends (...args: never[]) => unknown>(
@@ -149,5 +158,6 @@ export function resolveRetryOptions(opts: RetryOptions | undefined): ResolvedRet
     random: optionalFunction<() => number>('random', o.random) ?? d.random,
     sleep: optionalFunction<ResolvedRetryOptions['sleep']>('sleep', o.sleep) ?? d.sleep,
     counters: retryCounters(resolveRegistry(o.registry), name),
+    breaker: assertBreaker('breaker', o.breaker),
   });
 }

@@ -1,3 +1,4 @@
+import { BrokenCircuitError } from '../errors/BrokenCircuitError';
 import { BudgetExhaustedError } from '../errors/BudgetExhaustedError';
 import { ConfigError } from '../errors/ConfigError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
@@ -35,6 +36,11 @@ type Decision = { delayMs: number } | { error: unknown };
  */
 function decide(o: ResolvedRetryOptions, error: unknown, attempt: number, previousMs: number): Decision {
   if (!o.retryIf(error, attempt)) return { error };
+  if (o.breaker !== undefined) {
+    if (error instanceof BrokenCircuitError && error.breaker === o.breaker.name) return { error };
+    // The next try would be refused: fail now rather than after a backoff spent for nothing.
+    if (o.breaker.state === 'open') return { error: new BrokenCircuitError(o.breaker.name, 'open', error) };
+  }
   if (attempt >= o.maxAttempts) {
     o.counters.exhausted.inc();
     return { error: new RetryExhaustedError(attempt, error, o.name) };
@@ -67,7 +73,8 @@ async function run<T>(o: ResolvedRetryOptions, fn: RetryFunction<T>, callerSigna
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) throw abortReason(signal);
     try {
-      const value = await fn({ attempt, signal });
+      const ctx = { attempt, signal };
+      const value = await (o.breaker === undefined ? fn(ctx) : o.breaker.execute(() => fn(ctx)));
       o.counters.success.inc();
       return value;
     } catch (error) {
