@@ -58,7 +58,12 @@ export { retryAfterMs, parseRetryAfter } from './retry/retryAfter';
 
 // Circuit breakers
 export { CircuitBreaker } from './breaker/CircuitBreaker';
-export type { BreakerContext, BreakerStats, CircuitStateChange } from './breaker/CircuitBreaker';
+export type {
+  BreakerContext,
+  BreakerStats,
+  CircuitStateChange,
+  StateListener,
+} from './breaker/CircuitBreaker';
 export { CIRCUIT_BREAKER_DEFAULTS } from './breaker/CircuitBreakerOptions';
 export type {
   CircuitBreakerOptions,

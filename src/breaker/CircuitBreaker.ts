@@ -21,6 +21,7 @@ export interface BreakerContext {
 
 /** A breaker's counts at one moment. */
 export interface BreakerStats {
+  /** The state the breaker is in. */
   readonly state: CircuitState;
   /** When the breaker entered its state, epoch ms (its construction for the first `closed`). */
   readonly since: number;
@@ -38,12 +39,16 @@ export interface BreakerStats {
 
 /** The payload of the `stateChanged` event. */
 export interface CircuitStateChange extends BreakerStats {
+  /** The breaker's `name`. */
   readonly name: string;
+  /** The state it left. */
   readonly from: CircuitState;
+  /** The state it entered (the same as `state`). */
   readonly to: CircuitState;
 }
 
-type StateListener = (change: CircuitStateChange) => void;
+/** A `'stateChanged'` listener. */
+export type StateListener = (change: CircuitStateChange) => void;
 
 /**
  * A circuit breaker: after too many failures (in a row, or as a rate over a sliding window) it opens
