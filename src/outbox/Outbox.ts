@@ -20,7 +20,12 @@ import {
   type ReviewRecord,
   type StoredEvent,
 } from './OutboxEvent';
-import { outboxHealthCheck, type OutboxCounts, type OutboxHealthOptions } from './outboxHealthCheck';
+import {
+  outboxHealthCheck,
+  redisStore,
+  type OutboxCounts,
+  type OutboxHealthOptions,
+} from './outboxHealthCheck';
 import { OutboxMetrics } from './OutboxMetrics';
 import { resolveOutboxOptions, type OutboxOptions } from './OutboxOptions';
 import { recoverPass, type RecoveryCounts } from './recoverPass';
@@ -59,10 +64,11 @@ export class Outbox<P = unknown> {
 
   constructor(options: OutboxOptions<P>) {
     const opts = resolveOutboxOptions(options);
+    const keys = outboxKeys(opts.stream);
     this.ctx = {
       opts,
-      keys: outboxKeys(opts.stream),
-      metrics: new OutboxMetrics(resolveRegistry(options.registry)),
+      keys,
+      metrics: new OutboxMetrics(resolveRegistry(options.registry), keys.stream),
       logger: resolveLogger(options.logger, 'outbox'),
       local: new Set(),
     };
@@ -213,7 +219,7 @@ export class Outbox<P = unknown> {
    * (default id `'outbox'`).
    */
   healthCheck(opts?: OutboxHealthOptions): Dependency {
-    return outboxHealthCheck(() => this.counts(this.ctx.opts.redis), this.ctx.keys.stream, opts);
+    return outboxHealthCheck(() => this.counts(this.ctx.opts.redis), redisStore(this.ctx.keys.stream), opts);
   }
 
   /** The review hash as `[field, record]` pairs, oldest parked first. */
