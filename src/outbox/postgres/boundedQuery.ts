@@ -1,0 +1,132 @@
+import { TimeoutError } from '../../errors/TimeoutError';
+import type { PgClient, PgPool, PgPoolClient, PgQuery, PgResult } from './PgLike';
+
+/** Internals of a `pg` client that a timeout needs: the backend's pid, and the socket to destroy. */
+interface PgClientInternals {
+  processID?: number | null;
+  connection?: { stream?: { destroy?: () => void } };
+}
+
+/**
+ * True when `err` means the connection is unusable (refused, dropped, server shutting down), as
+ * opposed to an SQL error on a healthy connection. SQLSTATE classes 08 (connection exception) and
+ * 57P (operator intervention) are connection failures; an error without an SQLSTATE comes from
+ * the socket or the driver.
+ */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P');
+}
+
+/**
+ * Runs one query on a client of `pool`, the wait for a client included, bounded by `timeoutMs`.
+ * When the bound passes, the query is cancelled on the server (`pg_cancel_backend`, itself bounded)
+ * and the connection destroyed, so a frozen or stuck server never keeps a pool client for good; a
+ * client that arrives after the bound is handed straight back. Rejects with `TimeoutError` then.
+ * Internal.
+ */
+export function poolQuery<R>(
+  pool: PgPool,
+  query: PgQuery,
+  timeoutMs: number,
+  what: string,
+  cancel = true,
+): Promise<PgResult<R>> {
+  return new Promise((resolve, reject) => {
+    let client: PgPoolClient | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (client) abandon(pool, client, timeoutMs, cancel);
+      reject(new TimeoutError(what, timeoutMs));
+    }, timeoutMs);
+    timer.unref();
+    pool.connect().then(
+      (c) => {
+        if (timedOut) return c.release();
+        client = c;
+        c.query(query).then(
+          (result) => {
+            if (timedOut) return;
+            clearTimeout(timer);
+            c.release();
+            resolve(result as PgResult<R>);
+          },
+          (err: unknown) => {
+            if (timedOut) return;
+            clearTimeout(timer);
+            c.release(isConnectionError(err) ? asError(err) : undefined);
+            reject(err);
+          },
+        );
+      },
+      (err: unknown) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Runs one query on a client the caller holds (inside its transaction), bounded by `timeoutMs`.
+ * When the bound passes, the statement is cancelled on the server through `pool` (the caller's
+ * transaction is then aborted: roll it back); the caller's connection is left to the caller.
+ * Internal.
+ */
+export function clientQuery<R>(
+  client: PgClient,
+  pool: PgPool,
+  query: PgQuery,
+  timeoutMs: number,
+  what: string,
+): Promise<PgResult<R>> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      cancelOnServer(pool, client, timeoutMs);
+      reject(new TimeoutError(what, timeoutMs));
+    }, timeoutMs);
+    timer.unref();
+    client.query(query).then(
+      (result) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        resolve(result as PgResult<R>);
+      },
+      (err: unknown) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Gives up on a pool client whose query outlived its bound: cancel on the server, destroy, remove. */
+export function abandon(pool: PgPool, client: PgPoolClient, timeoutMs: number, cancel = true): void {
+  if (cancel) cancelOnServer(pool, client, timeoutMs);
+  // The late failure of the query (or of the socket) must not reach an 'error' event with no listener.
+  client.on('error', () => undefined);
+  (client as unknown as PgClientInternals).connection?.stream?.destroy?.();
+  client.release(new Error('statuskit: query outlived its timeout; connection destroyed'));
+}
+
+/**
+ * Asks the server to cancel what `client`'s backend is running, on another connection, bounded by
+ * `timeoutMs`. Best effort: a frozen server answers nothing, and then the destroyed connection is
+ * what frees the pool. The cancel itself is never cancelled (that would chain cancels of cancels).
+ */
+function cancelOnServer(pool: PgPool, client: PgClient, timeoutMs: number): void {
+  const pid = (client as unknown as PgClientInternals).processID;
+  if (typeof pid !== 'number') return;
+  const cancel = { text: 'SELECT pg_cancel_backend($1)', values: [pid] };
+  void poolQuery(pool, cancel, timeoutMs, 'cancel query', false).catch(() => undefined);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
