@@ -106,7 +106,7 @@ export class PostgresServer {
     try {
       await Promise.race([waitForQuery(this.url, 30_000), exited]);
     } catch (err) {
-      killGroup(child, 'SIGKILL'); // never leave a half-started server behind (jest would not exit)
+      signalAll(child, 'SIGKILL'); // never leave a half-started server behind (jest would not exit)
       this.child = undefined;
       throw err;
     }
@@ -118,15 +118,15 @@ export class PostgresServer {
     (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   }
 
-  /** SIGSTOP to the postmaster and every backend: connections stay open, nothing answers. */
+  /** SIGSTOP to the postmaster, then to every backend: connections stay open, nothing answers. */
   freeze(): void {
-    if (this.child) killGroup(this.child, 'SIGSTOP');
+    if (this.child) signalAll(this.child, 'SIGSTOP');
     this.frozen = true;
   }
 
   /** SIGCONT after {@link freeze}. */
   resume(): void {
-    if (this.child) killGroup(this.child, 'SIGCONT');
+    if (this.child) signalAll(this.child, 'SIGCONT');
     this.frozen = false;
   }
 
@@ -161,12 +161,14 @@ export class PostgresServer {
     const child = this.child;
     if (!child?.pid) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (this.frozen) killGroup(child, 'SIGCONT');
-    killGroup(child, signal);
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+    const backends = childPids(child.pid);
+    if (this.frozen) signalAll(child, 'SIGCONT');
+    if (signal === 'SIGKILL') signalAll(child, signal);
+    else killGroup(child, signal);
+    const timer = setTimeout(() => signalAll(child, 'SIGKILL'), 10_000);
     await gone;
     clearTimeout(timer);
-    if (signal === 'SIGKILL') await waitForGroupGone(child.pid);
+    if (signal === 'SIGKILL') await waitForChildrenGone(child.pid, backends);
     this.child = undefined;
     this.frozen = false;
   }
@@ -195,15 +197,55 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** After a SIGKILL, backends may outlive the postmaster by a moment; a restart needs them gone. */
-async function waitForGroupGone(pgid: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
+/**
+ * The postmaster's children (backends, background workers), read from /proc. Each calls setsid(),
+ * so a signal to the postmaster's process group does not reach them.
+ */
+function childPids(ppid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      process.kill(-pgid, 0);
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, ppid, …
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === ppid) pids.push(Number(entry));
     } catch {
-      return;
+      // Exited while we read.
     }
+  }
+  return pids;
+}
+
+/** Signals the postmaster first (so it forks nothing new), then each child. */
+function signalAll(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid) return;
+  const send = (pid: number): void => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  // Read before (a killed postmaster's children are re-parented) and after (a fork in between).
+  const before = childPids(child.pid);
+  if (signal === 'SIGCONT') before.forEach(send);
+  send(child.pid);
+  new Set([...before, ...childPids(child.pid)]).forEach(send);
+}
+
+/** After a SIGKILL, backends may outlive the postmaster by a moment; a restart needs them gone. */
+async function waitForChildrenGone(ppid: number, pids: number[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (Date.now() < deadline && (pids.some(alive) || childPids(ppid).length > 0)) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { toSafeError } from '../../redaction/redact';
-import { abandon, clientQuery } from './boundedQuery';
+import { abandon, clientQuery, connectBounded } from './boundedQuery';
 import type { PgPool, PgPoolClient } from './PgLike';
 
 /**
@@ -46,7 +46,7 @@ export class PgListener {
     this.connecting = true;
     let client: PgPoolClient | undefined;
     try {
-      client = await connectBounded(this.pool, this.timeoutMs);
+      client = await connectBounded(this.pool, this.timeoutMs, 'outbox listener connect');
       if (!this.running) {
         client.release();
         return;
@@ -96,27 +96,4 @@ export class PgListener {
     }, this.retryMs);
     this.retryTimer.unref();
   }
-}
-
-/** `pool.connect()` bounded by `timeoutMs`; a client that arrives later is handed straight back. */
-export function connectBounded(pool: PgPool, timeoutMs: number): Promise<PgPoolClient> {
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      reject(new Error(`no pool client within ${timeoutMs} ms`));
-    }, timeoutMs);
-    timer.unref();
-    pool.connect().then(
-      (c) => {
-        if (timedOut) return c.release();
-        clearTimeout(timer);
-        resolve(c);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }

@@ -26,44 +26,79 @@ export function isConnectionError(err: unknown): boolean {
  * client that arrives after the bound is handed straight back. Rejects with `TimeoutError` then.
  * Internal.
  */
-export function poolQuery<R>(
+export async function poolQuery<R>(
   pool: PgPool,
   query: PgQuery,
   timeoutMs: number,
   what: string,
   cancel = true,
 ): Promise<PgResult<R>> {
+  const started = Date.now();
+  const client = await connectBounded(pool, timeoutMs, what);
+  const left = Math.max(1, timeoutMs - (Date.now() - started));
+  return heldQuery<R>(pool, client, query, left, what, cancel, timeoutMs);
+}
+
+/**
+ * `pool.connect()` bounded by `timeoutMs` (rejects with `TimeoutError`); a client that arrives
+ * after the bound is handed straight back to the pool. Internal.
+ */
+export function connectBounded(pool: PgPool, timeoutMs: number, what: string): Promise<PgPoolClient> {
   return new Promise((resolve, reject) => {
-    let client: PgPoolClient | undefined;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (client) abandon(pool, client, timeoutMs, cancel);
       reject(new TimeoutError(what, timeoutMs));
     }, timeoutMs);
     timer.unref();
     pool.connect().then(
       (c) => {
         if (timedOut) return c.release();
-        client = c;
-        c.query(query).then(
-          (result) => {
-            if (timedOut) return;
-            clearTimeout(timer);
-            c.release();
-            resolve(result as PgResult<R>);
-          },
-          (err: unknown) => {
-            if (timedOut) return;
-            clearTimeout(timer);
-            c.release(isConnectionError(err) ? asError(err) : undefined);
-            reject(err);
-          },
-        );
+        clearTimeout(timer);
+        resolve(c);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(asError(err));
+      },
+    );
+  });
+}
+
+/**
+ * Runs one query on `client` (checked out of `pool`) and releases it, bounded by `timeoutMs`:
+ * past it the client is abandoned (cancelled on the server unless `cancel` is false, destroyed,
+ * removed from the pool) and the promise rejects with `TimeoutError` (reporting `reportedMs`).
+ * A connection error destroys the client too; an SQL error hands it back. Internal.
+ */
+export function heldQuery<R>(
+  pool: PgPool,
+  client: PgPoolClient,
+  query: PgQuery,
+  timeoutMs: number,
+  what: string,
+  cancel = true,
+  reportedMs = timeoutMs,
+): Promise<PgResult<R>> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abandon(pool, client, reportedMs, cancel);
+      reject(new TimeoutError(what, reportedMs));
+    }, timeoutMs);
+    timer.unref();
+    client.query(query).then(
+      (result) => {
+        if (timedOut) return;
+        clearTimeout(timer);
+        client.release();
+        resolve(result as PgResult<R>);
       },
       (err: unknown) => {
         if (timedOut) return;
         clearTimeout(timer);
+        client.release(isConnectionError(err) ? asError(err) : undefined);
         reject(err);
       },
     );
