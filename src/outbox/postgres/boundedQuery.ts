@@ -80,29 +80,11 @@ export function heldQuery<R>(
   cancel = true,
   reportedMs = timeoutMs,
 ): Promise<PgResult<R>> {
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abandon(pool, client, reportedMs, cancel);
-      reject(new TimeoutError(what, reportedMs));
-    }, timeoutMs);
-    timer.unref();
-    client.query(query).then(
-      (result) => {
-        if (timedOut) return;
-        clearTimeout(timer);
-        client.release();
-        resolve(result as PgResult<R>);
-      },
-      (err: unknown) => {
-        if (timedOut) return;
-        clearTimeout(timer);
-        client.release(isConnectionError(err) ? asError(err) : undefined);
-        reject(err);
-      },
-    );
-  });
+  return within(client.query(query), timeoutMs, () => abandon(pool, client, reportedMs, cancel), {
+    what,
+    reportedMs,
+    settled: (err) => client.release(err !== undefined && isConnectionError(err) ? asError(err) : undefined),
+  }) as Promise<PgResult<R>>;
 }
 
 /**
@@ -118,23 +100,41 @@ export function clientQuery<R>(
   timeoutMs: number,
   what: string,
 ): Promise<PgResult<R>> {
+  return within(client.query(query), timeoutMs, () => cancelOnServer(pool, client, timeoutMs), {
+    what,
+    reportedMs: timeoutMs,
+  }) as Promise<PgResult<R>>;
+}
+
+/**
+ * Settles like `work` if it settles within `timeoutMs` (calling `settled` with its error, if any);
+ * otherwise calls `onTimeout` and rejects with `TimeoutError`, and `work`'s late outcome is dropped.
+ */
+function within<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  onTimeout: () => void,
+  opts: { what: string; reportedMs: number; settled?: (err: unknown) => void },
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      cancelOnServer(pool, client, timeoutMs);
-      reject(new TimeoutError(what, timeoutMs));
+      onTimeout();
+      reject(new TimeoutError(opts.what, opts.reportedMs));
     }, timeoutMs);
     timer.unref();
-    client.query(query).then(
+    work.then(
       (result) => {
         if (timedOut) return;
         clearTimeout(timer);
-        resolve(result as PgResult<R>);
+        opts.settled?.(undefined);
+        resolve(result);
       },
       (err: unknown) => {
         if (timedOut) return;
         clearTimeout(timer);
+        opts.settled?.(err ?? new Error('query failed'));
         reject(err);
       },
     );
