@@ -35,6 +35,7 @@ export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'cachedRoute', module: './cachedRoute', timeoutS: 300 },
   { name: 'memorycache', module: './peers/memoryCache', timeoutS: 300, core: 0 },
   { name: 'outbox', module: './outbox', timeoutS: 300 },
+  { name: 'pgoutbox', module: './peers/pgOutbox', timeoutS: 900 },
   { name: 'callgrind', module: './lib/callgrindBench', timeoutS: 3600, optIn: true },
 ];
 
