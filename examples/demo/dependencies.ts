@@ -17,7 +17,7 @@ export function createManager(opts: {
   services: Services;
   flags: FeatureFlags;
   redis: Redis | undefined;
-  outbox: Outbox | undefined;
+  outbox: Pick<Outbox, 'healthCheck'> | undefined;
   logger: Logger;
   registry: Registry;
 }): DependencyManager {
