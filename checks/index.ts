@@ -6,6 +6,8 @@
  */
 export { redisCheck, REDIS_CHECK_DEFAULTS } from './redisCheck';
 export type { RedisCheckOptions } from './redisCheck';
+export { postgresCheck, POSTGRES_CHECK_DEFAULTS } from './postgresCheck';
+export type { PostgresCheckOptions } from './postgresCheck';
 export { httpCheck, HTTP_CHECK_DEFAULTS } from './httpCheck';
 export type { HttpCheckOptions, HttpCheckResponse, HttpExpect } from './httpCheck';
 export { tcpCheck, TCP_CHECK_DEFAULTS } from './tcpCheck';

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Installs the Debian packages the test suite runs for real (redis-server; chromium for the
-// browser test) when they are missing. CI machines are fresh and we run as root.
+// Installs the Debian packages the test suite runs for real (redis-server; PostgreSQL for the
+// PostgreSQL outbox and check; chromium for the browser test) when they are missing. CI machines are fresh and we run as root.
 'use strict';
 const { execSync, spawnSync } = require('node:child_process');
 
+const pgBin = process.env.STATUSKIT_PG_BIN || '/usr/lib/postgresql/15/bin';
 const wanted = [
   { bin: 'redis-server', pkg: 'redis-server' },
   { bin: 'redis-cli', pkg: 'redis-tools' },
   { bin: 'chromium', pkg: 'chromium' },
+  // Debian keeps the server binaries off PATH; the test harness runs them from here.
+  { bin: `${pgBin}/initdb`, pkg: 'postgresql' },
 ];
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = wanted.filter((w) => !has(w.bin));

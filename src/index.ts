@@ -33,6 +33,7 @@ export type { RetryAfterRefusal } from './errors/RetryExhaustedError';
 export { BudgetExhaustedError } from './errors/BudgetExhaustedError';
 export { TimeoutError } from './errors/TimeoutError';
 export { RedisUnavailableError } from './errors/RedisUnavailableError';
+export { DatabaseUnavailableError } from './errors/DatabaseUnavailableError';
 export { OutcomeUnknownError } from './errors/OutcomeUnknownError';
 export { BrokenCircuitError } from './errors/BrokenCircuitError';
 export type { BrokenCircuitState } from './errors/BrokenCircuitError';
@@ -139,3 +140,16 @@ export { OUTBOX_HEALTH_DEFAULTS } from './outbox/outboxHealthCheck';
 export type { OutboxHealthOptions } from './outbox/outboxHealthCheck';
 export type { ManagerListener } from './manager/ManagerEmitter';
 export type { OutboxOutcome } from './outbox/OutboxMetrics';
+export { PostgresOutbox } from './outbox/postgres/PostgresOutbox';
+export type { PostgresAddOptions } from './outbox/postgres/PostgresOutbox';
+export { POSTGRES_OUTBOX_DEFAULTS } from './outbox/postgres/PostgresOutboxOptions';
+export type { PostgresOutboxOptions } from './outbox/postgres/PostgresOutboxOptions';
+export type {
+  PgClient,
+  PgNotification,
+  PgPool,
+  PgPoolClient,
+  PgQuery,
+  PgQueryable,
+  PgResult,
+} from './outbox/postgres/PgLike';

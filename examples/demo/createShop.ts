@@ -10,6 +10,7 @@ import { chargeHandler, orderRoutes, type ChargeEvent, type Order } from './rout
 import { productRoutes } from './routes/products';
 import { simulateRoutes } from './routes/simulate';
 import { createServices, type Services } from './services';
+import { PostgresOrders } from './postgresOrders';
 
 /** Everything the demo shop is made of, so `main.ts` and the tests can start and stop it. */
 export interface Shop {
@@ -19,6 +20,8 @@ export interface Shop {
   services: Services;
   infrastructure: Infrastructure;
   outbox: Outbox<ChargeEvent> | undefined;
+  /** Orders and their outbox in PostgreSQL, when `databaseUrl` was given. */
+  postgres: PostgresOrders | undefined;
   /** Starts flags, the manager and the outbox consumer (after replaying unfinished work). */
   start(): Promise<void>;
   /** Stops everything; leaves no handle open. */
@@ -26,22 +29,19 @@ export interface Shop {
 }
 
 /** Builds the demo shop: the way the README wires statuskit into an Express app. */
-export function createShop(opts: { redisUrl?: string; token: string; logger: Logger }): Shop {
+export function createShop(opts: {
+  redisUrl?: string;
+  databaseUrl?: string;
+  token: string;
+  logger: Logger;
+}): Shop {
   const { token, logger } = opts;
   const infrastructure = createInfrastructure(opts.redisUrl, logger);
   const { registry, cache, flags, redis } = infrastructure;
   const services = createServices();
   const orders = new Map<string, Order>();
-  const outbox = redis
-    ? new Outbox<ChargeEvent>({
-        redis,
-        stream: 'shop:outbox',
-        handler: chargeHandler(services, flags, orders),
-        maxAttempts: 5,
-        claimIdleMs: 30_000,
-        logger,
-        registry,
-      })
+  const postgres = opts.databaseUrl
+    ? new PostgresOrders(opts.databaseUrl, chargeHandler(services, flags, orders), logger, registry)
     : undefined;
   const partnerBreaker = new CircuitBreaker({
     name: 'partner-api',
@@ -50,7 +50,27 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
     logger,
     registry,
   });
-  const manager = createManager({ services, flags, redis, outbox, partnerBreaker, logger, registry });
+  const outbox =
+    redis && !postgres
+      ? new Outbox<ChargeEvent>({
+          redis,
+          stream: 'shop:outbox',
+          handler: chargeHandler(services, flags, orders),
+          maxAttempts: 5,
+          claimIdleMs: 30_000,
+          logger,
+          registry,
+        })
+      : undefined;
+  const manager = createManager({
+    services,
+    flags,
+    redis,
+    outbox: outbox ?? postgres?.outbox,
+    partnerBreaker,
+    logger,
+    registry,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -69,7 +89,7 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
     });
   });
   app.use(productRoutes({ services, cache, flags, partnerBreaker, logger, registry }));
-  app.use(orderRoutes({ manager, services, flags, redis, outbox, orders, logger, registry }));
+  app.use(orderRoutes({ manager, services, flags, redis, outbox, postgres, orders, logger, registry }));
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     logger.error({ err: err.message }, 'request failed');
     res.status(500).json({ error: 'internal_error', message: 'the request could not be completed' });
@@ -82,6 +102,7 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
     services,
     infrastructure,
     outbox,
+    postgres,
     async start() {
       // Give Redis a moment to connect so the first round of checks does not report it down;
       // if it is really down the checks say so, and the shop serves from its other tiers.
@@ -100,9 +121,19 @@ export function createShop(opts: { redisUrl?: string; token: string; logger: Log
         if (recovered) logger.info(recovered, 'outbox recovered unfinished work');
         outbox.start();
       }
+      if (postgres) {
+        await postgres
+          .migrate()
+          .catch((err: Error) => logger.warn({ err: err.message }, 'orders tables not created'));
+        await postgres.outbox.recoverPending().catch((err: Error) => {
+          logger.warn({ err: err.message }, 'outbox recovery failed; will retry in the background');
+        });
+        postgres.outbox.start();
+      }
     },
     async stop() {
       await outbox?.stop();
+      await postgres?.close();
       await manager.stop();
       partnerBreaker.dispose();
       await infrastructure.close();

@@ -18,7 +18,7 @@ export function createManager(opts: {
   services: Services;
   flags: FeatureFlags;
   redis: Redis | undefined;
-  outbox: Outbox | undefined;
+  outbox: Pick<Outbox, 'healthCheck'> | undefined;
   partnerBreaker: CircuitBreaker;
   logger: Logger;
   registry: Registry;

@@ -7,9 +7,11 @@ import { createShop } from './createShop';
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const redisUrl = process.env.REDIS_URL || undefined;
+  // With DATABASE_URL, orders and their outbox events commit together in PostgreSQL.
+  const databaseUrl = process.env.DATABASE_URL || undefined;
   const token = process.env.STATUSKIT_TOKEN || randomBytes(20).toString('hex');
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const shop = createShop({ redisUrl, token, logger });
+  const shop = createShop({ redisUrl, databaseUrl, token, logger });
 
   // Listen first: /livez answers at once and /readyz says 503 until the first round of checks is in.
   const server = shop.app.listen(port, () => {

@@ -43,22 +43,22 @@ export const METRICS = {
   outboxPending: {
     name: 'statuskit_outbox_pending',
     help: 'Outbox events not handled yet (never delivered, or delivered and not acknowledged)',
-    labelNames: [],
+    labelNames: ['name'],
   },
   outboxOldestAge: {
     name: 'statuskit_outbox_oldest_age_seconds',
     help: 'Age of the oldest outbox event not handled yet (0 when none)',
-    labelNames: [],
+    labelNames: ['name'],
   },
   outboxManualReview: {
     name: 'statuskit_outbox_manual_review',
     help: 'Outbox events parked for manual review',
-    labelNames: [],
+    labelNames: ['name'],
   },
   outboxEvents: {
     name: 'statuskit_outbox_events_total',
     help: 'Outbox events by outcome (done, retried, manual_review)',
-    labelNames: ['outcome'],
+    labelNames: ['name', 'outcome'],
   },
   breakerState: {
     name: 'statuskit_breaker_state',

@@ -1,3 +1,4 @@
+import { Lifecycle } from './Lifecycle';
 import type { ChainableCommander } from 'ioredis';
 import type { Dependency } from '../dependencies/Dependency';
 import { RedisUnavailableError } from '../errors/RedisUnavailableError';
@@ -20,7 +21,12 @@ import {
   type ReviewRecord,
   type StoredEvent,
 } from './OutboxEvent';
-import { outboxHealthCheck, type OutboxCounts, type OutboxHealthOptions } from './outboxHealthCheck';
+import {
+  outboxHealthCheck,
+  redisStore,
+  type OutboxCounts,
+  type OutboxHealthOptions,
+} from './outboxHealthCheck';
 import { OutboxMetrics } from './OutboxMetrics';
 import { resolveOutboxOptions, type OutboxOptions } from './OutboxOptions';
 import { recoverPass, type RecoveryCounts } from './recoverPass';
@@ -52,17 +58,16 @@ export class Outbox<P = unknown> {
   private readonly ctx: OutboxContext<P>;
   private readonly runner: BatchRunner<P>;
   private readonly loop: ConsumeLoop<P>;
-  private lifecycle = new AbortController();
-  private stopping: Promise<void> | undefined;
-  private readonly work = new Set<Promise<unknown>>();
+  private readonly lifecycle = new Lifecycle();
   private countsTimer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxOptions<P>) {
     const opts = resolveOutboxOptions(options);
+    const keys = outboxKeys(opts.stream);
     this.ctx = {
       opts,
-      keys: outboxKeys(opts.stream),
-      metrics: new OutboxMetrics(resolveRegistry(options.registry)),
+      keys,
+      metrics: new OutboxMetrics(resolveRegistry(options.registry), keys.stream),
       logger: resolveLogger(options.logger, 'outbox'),
       local: new Set(),
     };
@@ -122,7 +127,7 @@ export class Outbox<P = unknown> {
    * become ready; rejects with `RedisUnavailableError` when Redis cannot be reached.
    */
   async recoverPending(): Promise<RecoverResult> {
-    const signal = this.activeSignal();
+    const signal = this.lifecycle.signal();
     const task = (async () => {
       const client = this.ctx.opts.redis;
       await whenReady(client, this.ctx.opts.commandTimeoutMs);
@@ -132,7 +137,7 @@ export class Outbox<P = unknown> {
       await this.counts(client).catch(() => undefined);
       return { recovered: counts.done, manualReview: counts.manualReview };
     })();
-    return this.track(task);
+    return this.lifecycle.track(task);
   }
 
   /**
@@ -141,12 +146,12 @@ export class Outbox<P = unknown> {
    * once the stop is done.
    */
   start(): void {
-    if (this.stopping) {
+    if (this.lifecycle.stopping) {
       // Called while a stop() is still waiting for a handler: start once it is done.
-      void this.stopping.then(() => this.start());
+      void this.lifecycle.stopping.then(() => this.start());
       return;
     }
-    this.activeSignal();
+    this.lifecycle.signal();
     this.loop.start();
     if (this.countsTimer) return;
     const refresh = (): void => void this.counts(this.ctx.opts.redis).catch(() => undefined);
@@ -161,18 +166,17 @@ export class Outbox<P = unknown> {
    * it twice is harmless.
    */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
+    return this.lifecycle.stop(async () => {
       this.lifecycle.abort();
       clearInterval(this.countsTimer);
       this.countsTimer = undefined;
       const timeoutMs = this.ctx.opts.stopTimeoutMs;
-      const recoveries = Promise.all([...this.work].map((w) => w.catch(() => undefined)));
+      const recoveries = Promise.all([...this.lifecycle.work].map((w) => w.catch(() => undefined)));
       await Promise.all([
         this.loop.stop(timeoutMs),
         withTimeout(() => recoveries, timeoutMs, 'outbox stop').catch(() => undefined),
       ]);
-    })().finally(() => (this.stopping = undefined));
-    return this.stopping;
+    });
   }
 
   /**
@@ -213,7 +217,7 @@ export class Outbox<P = unknown> {
    * (default id `'outbox'`).
    */
   healthCheck(opts?: OutboxHealthOptions): Dependency {
-    return outboxHealthCheck(() => this.counts(this.ctx.opts.redis), this.ctx.keys.stream, opts);
+    return outboxHealthCheck(() => this.counts(this.ctx.opts.redis), redisStore(this.ctx.keys.stream), opts);
   }
 
   /** The review hash as `[field, record]` pairs, oldest parked first. */
@@ -270,18 +274,6 @@ export class Outbox<P = unknown> {
       { recovered: done, manualReview, retried, ownPending, claimed, deleted },
       'outbox recovery finished',
     );
-  }
-
-  /** The signal that `stop()` aborts; a new one after a finished stop. */
-  private activeSignal(): AbortSignal {
-    if (this.lifecycle.signal.aborted && !this.stopping) this.lifecycle = new AbortController();
-    return this.lifecycle.signal;
-  }
-
-  private track<T>(task: Promise<T>): Promise<T> {
-    this.work.add(task);
-    void task.finally(() => this.work.delete(task)).catch(() => undefined);
-    return task;
   }
 }
 

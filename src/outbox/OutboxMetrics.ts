@@ -7,28 +7,29 @@ import type { OutboxCounts } from './outboxHealthCheck';
 export type OutboxOutcome = 'done' | 'retried' | 'manual_review';
 
 /**
- * The outbox's metrics. Gauges are set from counts the outbox fetched anyway (its background
- * refresh while started, `healthCheck`, `recoverPending`), so a scrape never does I/O and never
- * hangs on Redis.
+ * The outbox's metrics, labelled `name` (the Redis stream key, or the PostgreSQL table) so that
+ * outboxes sharing a registry stay apart. Gauges are set from counts the outbox fetched anyway
+ * (its background refresh while started, `healthCheck`, `recoverPending`), so a scrape never does
+ * I/O and never hangs on the store.
  */
 export class OutboxMetrics {
-  private readonly pending: Gauge | undefined;
-  private readonly oldestAge: Gauge | undefined;
-  private readonly review: Gauge | undefined;
+  private readonly pending: Gauge.Internal<string> | undefined;
+  private readonly oldestAge: Gauge.Internal<string> | undefined;
+  private readonly review: Gauge.Internal<string> | undefined;
   private readonly outcomes: Record<OutboxOutcome, Counter.Internal | undefined>;
   /** Last known counts; `undefined` until first fetched. */
   pendingCount: number | undefined;
   reviewCount: number | undefined;
 
-  constructor(registry: Registry | undefined) {
-    this.pending = registry && gauge(registry, METRICS.outboxPending);
-    this.oldestAge = registry && gauge(registry, METRICS.outboxOldestAge);
-    this.review = registry && gauge(registry, METRICS.outboxManualReview);
+  constructor(registry: Registry | undefined, name: string) {
+    this.pending = registry && gauge(registry, METRICS.outboxPending).labels(name);
+    this.oldestAge = registry && gauge(registry, METRICS.outboxOldestAge).labels(name);
+    this.review = registry && gauge(registry, METRICS.outboxManualReview).labels(name);
     const events = registry && counter(registry, METRICS.outboxEvents);
     this.outcomes = {
-      done: events?.labels('done'),
-      retried: events?.labels('retried'),
-      manual_review: events?.labels('manual_review'),
+      done: events?.labels(name, 'done'),
+      retried: events?.labels(name, 'retried'),
+      manual_review: events?.labels(name, 'manual_review'),
     };
   }
 

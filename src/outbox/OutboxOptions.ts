@@ -136,7 +136,8 @@ export function resolveOutboxOptions<P>(input: OutboxOptions<P>): ResolvedOutbox
   };
 }
 
-function resolveBackoff(input: unknown): Required<OutboxBackoffOptions> {
+/** Validates the `backoff` option (shared by both outboxes) and applies its defaults. */
+export function resolveBackoff(input: unknown): Required<OutboxBackoffOptions> {
   const b = assertOptions<OutboxBackoffOptions>('backoff', input);
   const d = OUTBOX_DEFAULTS.backoff;
   const baseMs = optionalNumber('backoff.baseMs', b.baseMs, d.baseMs, { min: 1 });

@@ -15,6 +15,21 @@ export interface OutboxCounts {
 /** The counts a health check reads (bounded by the outbox's command timeout). */
 export type OutboxCountsReader = () => Promise<OutboxCounts>;
 
+/** Where an outbox keeps its events, as its health check names it. Internal. */
+export interface OutboxStore {
+  /** The dependency's `type`, e.g. `'redis'`. */
+  type: string;
+  /** The dependency's default description. */
+  description: string;
+  /** What the OUTAGE message says cannot be reached, e.g. `'Redis'`. */
+  name: string;
+}
+
+/** The store of an outbox on a Redis stream. */
+export function redisStore(stream: string): OutboxStore {
+  return { type: 'redis', description: `Outbox on Redis stream ${stream}`, name: 'Redis' };
+}
+
 /** Options of `outbox.healthCheck(opts)`: any `Dependency` field, and the age rule. */
 export interface OutboxHealthOptions extends DependencyOptions {
   /**
@@ -31,7 +46,7 @@ export const OUTBOX_HEALTH_DEFAULTS = Object.freeze({ maxAgeMs: 60_000 });
 const MAJOR_FACTOR = 5;
 
 /**
- * A {@link Dependency} reporting an outbox's state: `OUTAGE` when Redis cannot be reached, `MAJOR`
+ * A {@link Dependency} reporting an outbox's state: `OUTAGE` when its store cannot be reached, `MAJOR`
  * when the oldest unhandled event is older than 5 × `maxAgeMs`, `MINOR` while manual review holds
  * events (someone must look) or it is older than `maxAgeMs`, else `OK`. The message says how many
  * are pending and how old the oldest is; the observed value is the manual-review count while there
@@ -39,7 +54,7 @@ const MAJOR_FACTOR = 5;
  */
 export function outboxHealthCheck(
   read: OutboxCountsReader,
-  stream: string,
+  store: OutboxStore,
   opts?: OutboxHealthOptions,
 ): Dependency {
   const { maxAgeMs: maxAge, ...overrides } = assertOptions<OutboxHealthOptions>('opts', opts);
@@ -49,8 +64,8 @@ export function outboxHealthCheck(
   });
   return {
     id: 'outbox',
-    type: 'redis',
-    description: `Outbox on Redis stream ${stream}`,
+    type: store.type,
+    description: store.description,
     ...overrides,
     check: async (): Promise<CheckOutcome> => {
       let counts: OutboxCounts;
@@ -58,7 +73,7 @@ export function outboxHealthCheck(
         counts = await read();
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        return { status: 'OUTAGE', message: `Redis unreachable: ${redact(why)}` };
+        return { status: 'OUTAGE', message: `${store.name} unreachable: ${redact(why)}` };
       }
       return outcomeOf(counts, maxAgeMs);
     },

@@ -35,11 +35,13 @@ export function orderRoutes(opts: {
   flags: FeatureFlags;
   redis: Redis | undefined;
   outbox: Outbox<ChargeEvent> | undefined;
+  /** With `DATABASE_URL`: orders and their events go to PostgreSQL instead of Redis. */
+  postgres?: { save(order: Order, charge: ChargeEvent): Promise<void> };
   orders: Map<string, Order>;
   logger: Logger;
   registry: Registry;
 }): Router {
-  const { services, flags, redis, outbox, orders } = opts;
+  const { services, flags, redis, outbox, orders, postgres } = opts;
   // One budget for every charge: retries stay under 10 % of calls when the payment API is down.
   const budget = new RetryBudget({ ratio: 0.1, minPerSecond: 5 });
   const router = Router();
@@ -70,7 +72,10 @@ export function orderRoutes(opts: {
       };
       const charge: ChargeEvent = { orderId: order.id, amount: product.price * order.quantity };
       await services['orders-db'].call(() => undefined, AbortSignal.timeout(1000));
-      if (redis && outbox) {
+      if (postgres) {
+        // The order row and its charge event commit in one PostgreSQL transaction.
+        await postgres.save(order, charge);
+      } else if (redis && outbox) {
         // The order and its charge event commit together, or not at all.
         const multi = redis.multi().set(`shop:order:${order.id}`, JSON.stringify(order));
         outbox.addTo(multi, { type: 'payment.charge', payload: charge, id: order.id });

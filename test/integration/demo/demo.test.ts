@@ -166,11 +166,17 @@ describe('the observability stack for users (docker-compose, Prometheus, Grafana
   const root = path.resolve(__dirname, '../../..');
   const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
 
-  it('docker-compose.yml is valid YAML with Redis, the demo, Prometheus and Grafana, and every mounted file exists', () => {
+  it('docker-compose.yml is valid YAML with Redis, PostgreSQL, the demo, Prometheus and Grafana, and every mounted file exists', () => {
     const compose = YAML.parse(read('docker-compose.yml')) as {
       services: Record<string, { volumes?: string[]; build?: { dockerfile: string } }>;
     };
-    expect(Object.keys(compose.services).sort()).toEqual(['demo', 'grafana', 'prometheus', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'demo',
+      'grafana',
+      'postgres',
+      'prometheus',
+      'redis',
+    ]);
     expect(fs.existsSync(path.join(root, compose.services.demo.build!.dockerfile))).toBe(true);
     for (const svc of Object.values(compose.services)) {
       for (const v of svc.volumes ?? []) expect(fs.existsSync(path.join(root, v.split(':')[0]))).toBe(true);

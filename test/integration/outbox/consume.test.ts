@@ -63,8 +63,8 @@ describe('Outbox consumer loop', () => {
       what: 'the done count',
     });
     const text = await registry.metrics();
-    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 2');
-    expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 1');
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="retried"\} 2\b/);
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="done"\} 1\b/);
   });
 
   it('treats a handler that throws synchronously like one that rejects', async () => {

@@ -52,9 +52,9 @@ describe('Outbox manual review, health and metrics', () => {
     expect(park).toMatchObject({ level: LEVEL.warn, eventId: 'inv-1', type: 'invoice', attempts: 4 });
     expect(lines.filter((l) => l.msg === 'outbox handler failed; will retry')).toHaveLength(3);
     const text = await registry.metrics();
-    expect(text).toContain('statuskit_outbox_events_total{outcome="manual_review"} 1');
-    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 3');
-    expect(text).toMatch(/statuskit_outbox_manual_review 1\b/);
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="manual_review"\} 1\b/);
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="retried"\} 3\b/);
+    expect(text).toMatch(/statuskit_outbox_manual_review\{name="[^"]+"\} 1\b/);
   });
 
   it('reports MINOR while manual review is not empty, and OK again once the event is requeued and handled', async () => {
@@ -128,12 +128,12 @@ describe('Outbox manual review, health and metrics', () => {
       ['dup', 'second'],
     ]);
     expect(parked[0].streamId).not.toBe(parked[1].streamId);
-    expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review 2\b/);
+    expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review\{name="[^"]+"\} 2\b/);
     expect(await outbox.healthCheck().check({ signal })).toMatchObject({ status: 'MINOR', observedValue: 2 });
 
     healed = true;
     expect(await outbox.requeue('dup')).toBe(true);
-    expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review 0\b/);
+    expect(await registry.metrics()).toMatch(/statuskit_outbox_manual_review\{name="[^"]+"\} 0\b/);
     await waitFor(() => ran.length === 2, { timeoutMs: 10_000, what: 'both ran' });
     expect(ran).toEqual(['first', 'second']);
     expect(await outbox.manualReview()).toEqual([]);
@@ -166,7 +166,7 @@ describe('Outbox manual review, health and metrics', () => {
     const fresh = await check.check({ signal });
     expect(fresh).toMatchObject({ status: 'OK', observedValue: 4, observedUnit: 'events' });
     expect((fresh as { message: string }).message).toMatch(/^4 pending, the oldest \d+(\.\d+)? s old$/);
-    await waitFor(async () => /statuskit_outbox_pending 4\b/.test(await registry.metrics()), {
+    await waitFor(async () => /statuskit_outbox_pending\{name="[^"]+"\} 4\b/.test(await registry.metrics()), {
       timeoutMs: 10_000,
       what: 'gauge shows four pending',
     });
@@ -177,7 +177,9 @@ describe('Outbox manual review, health and metrics', () => {
     expect((old as { message: string }).message).toMatch(
       /^4 pending, the oldest \d+(\.\d+)? s old \(over 0\.3 s\)$/,
     );
-    const age = Number(/statuskit_outbox_oldest_age_seconds ([\d.]+)/.exec(await registry.metrics())?.[1]);
+    const age = Number(
+      /statuskit_outbox_oldest_age_seconds\{name="[^"]+"\} ([\d.]+)/.exec(await registry.metrics())?.[1],
+    );
     expect(age).toBeGreaterThanOrEqual(0.3);
     expect(age).toBeLessThan(30);
 
@@ -224,7 +226,7 @@ describe('Outbox manual review, health and metrics', () => {
     outbox.start();
     await outbox.add({ type: 't', payload: 1 });
     await outbox.add({ type: 't', payload: 2 });
-    await waitFor(async () => /statuskit_outbox_pending 2\b/.test(await registry.metrics()), {
+    await waitFor(async () => /statuskit_outbox_pending\{name="[^"]+"\} 2\b/.test(await registry.metrics()), {
       timeoutMs: 10_000,
       what: 'gauge shows two pending',
     });

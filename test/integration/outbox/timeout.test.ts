@@ -62,8 +62,8 @@ describe('Outbox handler timeout', () => {
       what: 'nothing pending',
     });
     const text = await registry.metrics();
-    expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 6');
-    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 1');
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="done"\} 6\b/);
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="retried"\} 1\b/);
   });
 
   it('lets another live consumer claim the entry of a handler that hangs: the hung consumer stops holding it', async () => {
@@ -137,8 +137,8 @@ describe('Outbox handler timeout', () => {
     });
     expect(runs).toEqual([1, 2, 3]);
     const text = await registry.metrics();
-    expect(text).toContain('statuskit_outbox_events_total{outcome="done"} 1');
-    expect(text).toContain('statuskit_outbox_events_total{outcome="retried"} 2');
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="done"\} 1\b/);
+    expect(text).toMatch(/statuskit_outbox_events_total\{name="[^"]+",outcome="retried"\} 2\b/);
     expect(await outbox.manualReview()).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../../src/errors/ConfigError';
 import { RedisUnavailableError } from '../../../src/errors/RedisUnavailableError';
-import { outboxHealthCheck, type OutboxCounts } from '../../../src/outbox/outboxHealthCheck';
+import { outboxHealthCheck, redisStore, type OutboxCounts } from '../../../src/outbox/outboxHealthCheck';
 
 const signal = new AbortController().signal;
 const counts = (c: Partial<OutboxCounts>) => async (): Promise<OutboxCounts> => ({
@@ -12,7 +12,7 @@ const counts = (c: Partial<OutboxCounts>) => async (): Promise<OutboxCounts> => 
 
 describe('outboxHealthCheck', () => {
   it('is OK with the pending count as its observed value while the oldest event is young', async () => {
-    const dep = outboxHealthCheck(counts({ pending: 4, oldestAgeMs: 2500 }), 's:{o}');
+    const dep = outboxHealthCheck(counts({ pending: 4, oldestAgeMs: 2500 }), redisStore('s:{o}'));
     expect(dep).toMatchObject({ id: 'outbox', type: 'redis', description: 'Outbox on Redis stream s:{o}' });
     expect(await dep.check({ signal })).toEqual({
       status: 'OK',
@@ -20,14 +20,14 @@ describe('outboxHealthCheck', () => {
       observedValue: 4,
       observedUnit: 'events',
     });
-    expect(await outboxHealthCheck(counts({}), 's').check({ signal })).toMatchObject({
+    expect(await outboxHealthCheck(counts({}), redisStore('s')).check({ signal })).toMatchObject({
       status: 'OK',
       message: '0 pending',
     });
   });
 
   it('is MINOR while manual review holds events', async () => {
-    const dep = outboxHealthCheck(counts({ review: 2 }), 's');
+    const dep = outboxHealthCheck(counts({ review: 2 }), redisStore('s'));
     expect(await dep.check({ signal })).toEqual({
       status: 'MINOR',
       message: '2 events need manual review; 0 pending',
@@ -38,7 +38,9 @@ describe('outboxHealthCheck', () => {
 
   it('is MINOR once the oldest unhandled event is older than maxAgeMs, MAJOR past five times that', async () => {
     const at = (oldestAgeMs: number) =>
-      outboxHealthCheck(counts({ pending: 7, oldestAgeMs }), 's', { maxAgeMs: 60_000 }).check({ signal });
+      outboxHealthCheck(counts({ pending: 7, oldestAgeMs }), redisStore('s'), { maxAgeMs: 60_000 }).check({
+        signal,
+      });
     expect(await at(60_000)).toMatchObject({ status: 'OK' });
     expect(await at(61_000)).toEqual({
       status: 'MINOR',
@@ -51,7 +53,11 @@ describe('outboxHealthCheck', () => {
       status: 'MAJOR',
       message: '7 pending, the oldest 301 s old (over 300 s)',
     });
-    const both = outboxHealthCheck(counts({ pending: 7, review: 1, oldestAgeMs: 400_000 }), 's', {});
+    const both = outboxHealthCheck(
+      counts({ pending: 7, review: 1, oldestAgeMs: 400_000 }),
+      redisStore('s'),
+      {},
+    );
     expect(await both.check({ signal })).toMatchObject({
       status: 'MAJOR',
       message: '1 event needs manual review; 7 pending, the oldest 400 s old (over 300 s)',
@@ -61,7 +67,7 @@ describe('outboxHealthCheck', () => {
   it('is OUTAGE with a redacted reason when Redis cannot be reached', async () => {
     const dep = outboxHealthCheck(
       () => Promise.reject(new RedisUnavailableError('connect to redis://u:pw@h:1 refused')),
-      's',
+      redisStore('s'),
     );
     expect(await dep.check({ signal })).toEqual({
       status: 'OUTAGE',
@@ -70,7 +76,7 @@ describe('outboxHealthCheck', () => {
   });
 
   it('lets every Dependency field be overridden', () => {
-    const dep = outboxHealthCheck(counts({}), 's', {
+    const dep = outboxHealthCheck(counts({}), redisStore('s'), {
       id: 'orders-outbox',
       urgency: 'WEAK',
       timeoutMs: 500,
@@ -81,8 +87,8 @@ describe('outboxHealthCheck', () => {
   });
 
   it('rejects options that are not an object, and a maxAgeMs that is not a positive integer', () => {
-    expect(() => outboxHealthCheck(counts({}), 's', 3 as never)).toThrow(ConfigError);
-    expect(() => outboxHealthCheck(counts({}), 's', { maxAgeMs: 0 })).toThrow(
+    expect(() => outboxHealthCheck(counts({}), redisStore('s'), 3 as never)).toThrow(ConfigError);
+    expect(() => outboxHealthCheck(counts({}), redisStore('s'), { maxAgeMs: 0 })).toThrow(
       '`maxAgeMs` must be an integer ≥ 1, got 0',
     );
   });
