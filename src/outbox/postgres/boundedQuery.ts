@@ -53,6 +53,7 @@ export function connectBounded(pool: PgPool, timeoutMs: number, what: string): P
     timer.unref();
     pool.connect().then(
       (c) => {
+        guard(c);
         if (timedOut) return c.release();
         clearTimeout(timer);
         resolve(c);
@@ -160,6 +161,19 @@ function cancelOnServer(pool: PgPool, client: PgClient, timeoutMs: number): void
   if (typeof pid !== 'number') return;
   const cancel = { text: 'SELECT pg_cancel_backend($1)', values: [pid] };
   void poolQuery(pool, cancel, timeoutMs, 'cancel query', false).catch(() => undefined);
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * pg-pool listens for 'error' only on idle clients: a checked-out client whose server goes away
+ * between two queries would otherwise throw an unhandled 'error' event. The failure still reaches
+ * the query that meets it.
+ */
+function guard(client: PgPoolClient): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
+  client.on('error', () => undefined);
 }
 
 function asError(err: unknown): Error {

@@ -83,7 +83,7 @@ describe('postgresCheck on a real PostgreSQL', () => {
 
   it('is OUTAGE within its timeout when the server is frozen, and holds no pool client afterwards', async () => {
     const p = pool(2);
-    const dep = postgresCheck(p, { timeoutMs: 500 });
+    const dep = postgresCheck(p, { timeoutMs: 500, acquireMinorMs: 60_000, acquireMajorMs: 60_000 });
     expect((await runCheck(dep)).status).toBe('OK'); // a connected idle client in the pool
     server.freeze();
     const outcome = await runCheck(dep);
