@@ -6,47 +6,62 @@
 
 /** A query as `pg` takes it. */
 export interface PgQuery {
+  /** The SQL, with `$1`… placeholders. */
   text: string;
+  /** The placeholders' values. */
   values?: unknown[];
 }
 
 /** What a query resolves with. */
 export interface PgResult<R> {
+  /** The rows returned. */
   rows: R[];
+  /** Rows returned or changed (`null` for a command that counts none). */
   rowCount: number | null;
 }
 
 /** A notification received on a `LISTEN` channel. */
 export interface PgNotification {
+  /** The channel it was sent on. */
   channel: string;
+  /** The text sent with `NOTIFY`, if any. */
   payload?: string;
 }
 
 /** Anything that runs a query: a pool, a pool client, a client. */
 export interface PgQueryable {
+  /** Runs one query. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's own signature returns rows of `any`
   query(config: PgQuery): Promise<PgResult<any>>;
 }
 
 /** A client checked out of a pool (`pool.connect()`), or a `pg.Client` inside your transaction. */
 export interface PgClient extends PgQueryable {
+  /** The connection failed (a killed server, a destroyed socket). */
   on(event: 'error', listener: (err: Error) => void): unknown;
+  /** The connection ended. */
   on(event: 'end', listener: () => void): unknown;
+  /** A `NOTIFY` arrived on a channel this client `LISTEN`s to. */
   on(event: 'notification', listener: (n: PgNotification) => void): unknown;
+  /** Removes the listeners added for `event` (all of them without one). */
   removeAllListeners(event?: string): unknown;
 }
 
 /** A pool client: released to the pool, or destroyed with `release(err)`. */
 export interface PgPoolClient extends PgClient {
+  /** Back to the pool; with an error (or `true`) the connection is destroyed instead. */
   release(err?: Error | boolean): void;
 }
 
 /** A `pg.Pool` you created. */
 export interface PgPool extends PgQueryable {
+  /** Checks a client out of the pool. */
   connect(): Promise<PgPoolClient>;
   /** Callers waiting for a client. */
   readonly waitingCount: number;
+  /** Clients open, busy or idle. */
   readonly totalCount: number;
+  /** Clients open and idle. */
   readonly idleCount: number;
 }
 
