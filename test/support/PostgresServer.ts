@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './freePort';
+import { superviseStart } from './superviseStart';
 
 /** Where Debian's PostgreSQL 15 keeps its server binaries. */
 export const PG_BIN = process.env.STATUSKIT_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -94,28 +95,19 @@ export class PostgresServer {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    const exited = new Promise<never>((_, reject) => {
-      child.once('error', (e) => reject(new Error(`postgres failed to start: ${e.message}`)));
-      child.once('exit', (code) => reject(new Error(`postgres exited with ${code}: ${stderr}`)));
-    });
-    exited.catch(() => undefined);
     this.child = child;
     this.frozen = false;
-    try {
-      await Promise.race([waitForQuery(this.url, 30_000), exited]);
-    } catch (err) {
-      signalAll(child, 'SIGKILL'); // never leave a half-started server behind (jest would not exit)
-      this.child = undefined;
-      throw err;
-    }
-    child.removeAllListeners('exit');
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
+    await superviseStart(child, {
+      name: 'postgres',
+      ready: () => waitForQuery(this.url, 30_000),
+      kill: () => {
+        signalAll(child, 'SIGKILL');
+        this.child = undefined;
+      },
+      onExit: () => {
+        if (this.child === child) this.child = undefined;
+      },
     });
-    child.unref();
-    (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   }
 
   /** SIGSTOP to the postmaster, then to every backend: connections stay open, nothing answers. */

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './freePort';
+import { superviseStart } from './superviseStart';
 
 /** Options for {@link RedisServer.start}. */
 export interface RedisServerOptions {
@@ -86,28 +87,19 @@ export class RedisServer {
     } catch (err) {
       throw new Error(`could not start redis-server (install Debian's redis-server): ${String(err)}`);
     }
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<never>((_, reject) => {
-      child.once('error', (e) => reject(new Error(`redis-server failed to start: ${e.message}`)));
-      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${stderr}`)));
-    });
-    exited.catch(() => undefined);
     this.child = child;
     this.frozen = false;
-    try {
-      await Promise.race([waitForPing(this.port, 10_000), exited]);
-    } catch (err) {
-      child.kill('SIGKILL'); // never leave a half-started server behind (jest would not exit)
-      this.child = undefined;
-      throw err;
-    }
-    child.removeAllListeners('exit');
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
+    await superviseStart(child, {
+      name: 'redis-server',
+      ready: () => waitForPing(this.port, 10_000),
+      kill: () => {
+        child.kill('SIGKILL');
+        this.child = undefined;
+      },
+      onExit: () => {
+        if (this.child === child) this.child = undefined;
+      },
     });
-    child.unref();
-    (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   }
 
   /** SIGSTOP: the server keeps its connections open but answers nothing. */
