@@ -39,7 +39,13 @@ export async function pgConsumeLoop<P>(
   while (!signal.aborted) {
     let counts: PgBatchCounts;
     try {
-      counts = await runBatch(ctx, signal, (ms) => wake.dueIn(ms));
+      // Adds stop notifying as soon as there is work, not once it is done.
+      counts = await runBatch(
+        ctx,
+        signal,
+        (ms) => wake.dueIn(ms),
+        (claimed) => claimed > 0 && listener.busy(),
+      );
     } catch (err) {
       failures++;
       if (failures === 1) logger.warn({ err: toSafeError(err) }, 'outbox consumer cannot reach PostgreSQL');
@@ -51,7 +57,6 @@ export async function pgConsumeLoop<P>(
     if (counts.claimed > 0) {
       empty = 0;
       settled = false;
-      listener.busy();
       continue;
     }
     empty++;
