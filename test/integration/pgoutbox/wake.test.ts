@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { Client } from 'pg';
+import type { PoolClient } from 'pg';
+import type { PostgresOutbox } from '../../../src/outbox/postgres/PostgresOutbox';
 import { pgSuite, sleep, uniqueTable, waitFor } from './helpers';
 
 const HOOK = path.resolve(__dirname, '../../support/tsHook.js');
@@ -10,19 +11,19 @@ const POLL_MS = 60_000;
 
 describe('PostgresOutbox: adds notify only while a consumer is idle', () => {
   const { pool, server, outbox: make } = pgSuite();
-  let listeners: Client[] = [];
+  let listeners: PoolClient[] = [];
 
   /** Counts the notifications on the outbox's channel, as any session listening to it sees them. */
   async function notifications(table: string): Promise<{ count: () => number }> {
     const client = await pool().connect();
-    listeners.push(client as unknown as Client);
+    listeners.push(client);
     let n = 0;
     client.on('notification', () => n++);
     await client.query(`LISTEN "${table}_wake"`);
     return { count: () => n };
   }
 
-  async function addCommitted(outbox: { add: Function }, id: string): Promise<void> {
+  async function addCommitted(outbox: PostgresOutbox, id: string): Promise<void> {
     const client = await pool().connect();
     try {
       await client.query('BEGIN');
@@ -34,7 +35,7 @@ describe('PostgresOutbox: adds notify only while a consumer is idle', () => {
   }
 
   afterEach(() => {
-    for (const c of listeners) (c as unknown as { release: () => void }).release();
+    for (const c of listeners) c.release();
     listeners = [];
   });
 
