@@ -21,6 +21,8 @@ interface BenchmarkDef {
   timeoutS: number;
   /** Pin the benchmark's process to this core (single-threaded in-process measures). */
   core?: number;
+  /** Node flags for its process (`--expose-gc` where heap samples must be taken after a collection). */
+  execArgv?: string[];
   /** Runs only when asked for by name or by its flag (`--callgrind`): it takes several minutes. */
   optIn?: boolean;
 }
@@ -36,7 +38,7 @@ export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'memorycache', module: './peers/memoryCache', timeoutS: 300, core: 0 },
   { name: 'outbox', module: './outbox', timeoutS: 300 },
   { name: 'breaker', module: './breaker', timeoutS: 300, core: 0 },
-  { name: 'pgoutbox', module: './peers/pgOutbox', timeoutS: 900 },
+  { name: 'pgoutbox', module: './peers/pgOutbox', timeoutS: 900, execArgv: ['--expose-gc'] },
   { name: 'callgrind', module: './lib/callgrindBench', timeoutS: 3600, optIn: true },
 ];
 
@@ -60,6 +62,7 @@ async function runOne(def: BenchmarkDef, options: BenchOptions): Promise<Benchma
   const started = Date.now();
   const child = forkNode(RUN_MODULE, [path.join(__dirname, def.module)], {
     core: def.core,
+    execArgv: def.execArgv,
     stdio: 'inherit',
     group: true,
     env: { STATUSKIT_BENCH: JSON.stringify(options), ...(options.quick ? { BENCH_QUICK: '1' } : {}) },

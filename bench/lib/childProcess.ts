@@ -109,7 +109,8 @@ export function stopChild(child: ChildProcess, graceMs = 5000, group = false): P
       if (group) killGroup(child);
       resolve();
     });
-    if (child.connected) child.send({ type: 'stop' });
+    // A child exiting on its own may close the channel first: the send then fails, and says so here.
+    if (child.connected) child.send({ type: 'stop' }, (err) => err && child.kill('SIGTERM'));
     else child.kill('SIGTERM');
   });
 }

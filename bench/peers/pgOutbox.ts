@@ -1,20 +1,29 @@
 /**
  * End-to-end throughput of the PostgreSQL outbox: each event added inside a transaction with a
  * business row (BEGIN; INSERT; add; COMMIT), until every event has been handled; against pg-boss
- * (`send` with the transaction's client as its `db`) and a bare `FOR UPDATE SKIP LOCKED` loop, on
- * the same server in the same run. Then statuskit alone over a long run, sampling the heap.
+ * (`send` with the transaction's client as its `db`), a bare `FOR UPDATE SKIP LOCKED` loop, and
+ * statuskit's consumer fed by the add of the previous release (a NOTIFY in every transaction), on
+ * the same server, in rounds whose order rotates. Then statuskit alone over a long run, sampling
+ * the heap.
  *
  * Run: npm run bench -- pgoutbox
  */
 import { Pool, type PoolClient } from 'pg';
 import { PostgresOutbox } from '../../src/outbox/postgres/PostgresOutbox';
 import { PostgresServer } from '../../test/support/PostgresServer';
+import { median, pairedRatios } from '../lib/stats';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 3000 : 20_000;
 const LONG_N = QUICK ? 20_000 : 100_000;
+const ROUNDS = QUICK ? 1 : 3;
 const PRODUCERS = 4;
 const BATCH = 50;
+
+/** The add of the previous release: one statement that notifies on every insert. */
+const NOTIFYING_INSERT =
+  'WITH ins AS (INSERT INTO bench_outbox_notify (id, type, payload) VALUES ($1, $2, $3::jsonb) ' +
+  "ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT pg_notify('bench_outbox_notify_wake', '') FROM ins";
 
 interface Variant {
   /** Creates tables / queues; returns `add` (inside the transaction) and the consumer's start/stop. */
@@ -28,24 +37,33 @@ interface Variant {
   }>;
 }
 
-const statuskit: Variant = {
-  async setup(pool, onHandled) {
-    const outbox = new PostgresOutbox({
-      pool,
-      table: 'bench_outbox',
-      batchSize: BATCH,
-      registry: false,
-      handler: async () => onHandled(),
-    });
-    await outbox.migrate();
-    await pool.query('TRUNCATE bench_outbox');
-    return {
-      add: (client, i) => outbox.add({ type: 'order.placed', payload: { i } }, { client }),
-      start: async () => outbox.start(),
-      stop: () => outbox.stop(),
-    };
-  },
-};
+function statuskitVariant(table: string, notifyEveryAdd: boolean): Variant {
+  return {
+    async setup(pool, onHandled) {
+      const outbox = new PostgresOutbox({
+        pool,
+        table,
+        batchSize: BATCH,
+        registry: false,
+        handler: async () => onHandled(),
+      });
+      await outbox.migrate();
+      await pool.query(`TRUNCATE ${table}`);
+      let ids = 0;
+      return {
+        add: notifyEveryAdd
+          ? (client, i) =>
+              client.query(NOTIFYING_INSERT, [`n-${ids++}`, 'order.placed', JSON.stringify({ i })])
+          : (client, i) => outbox.add({ type: 'order.placed', payload: { i } }, { client }),
+        start: async () => outbox.start(),
+        stop: () => outbox.stop(),
+      };
+    },
+  };
+}
+
+const statuskit = statuskitVariant('bench_outbox', false);
+const notifyEveryAdd = statuskitVariant('bench_outbox_notify', true);
 
 const raw: Variant = {
   async setup(pool, onHandled) {
@@ -177,33 +195,73 @@ export async function run(): Promise<Record<string, unknown>> {
   const pool = new Pool({ connectionString: server.url, max: 10, connectionTimeoutMillis: 5000 });
   pool.on('error', () => undefined);
   try {
-    const rates: Record<string, number> = {};
-    let bossError: string | undefined;
-    // Warm-up of each, then the measured run, interleaved so drift affects all three alike.
-    for (const [name, v] of [
+    const variants = [
       ['statuskit', statuskit],
       ['raw', raw],
       ['pgBoss', pgBoss],
-    ] as const) {
+      ['notifyEveryAdd', notifyEveryAdd],
+    ] as const;
+    const rounds: Record<string, number[]> = Object.fromEntries(variants.map(([name]) => [name, []]));
+    let bossError: string | undefined;
+    const measure = async (name: string, v: Variant, n: number): Promise<number | undefined> => {
+      if (name === 'pgBoss' && bossError !== undefined) return undefined;
       try {
-        await throughput(pool, v, Math.min(N, 1000));
-        rates[name] = await throughput(pool, v, N);
+        return await throughput(pool, v, n);
       } catch (err) {
         if (name !== 'pgBoss') throw err;
         bossError = err instanceof Error ? err.message : String(err);
+        return undefined;
+      }
+    };
+    for (const [name, v] of variants) await measure(name, v, Math.min(N, 1000));
+    // The order rotates each round, so drift during a round does not favour one variant.
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let k = 0; k < variants.length; k++) {
+        const [name, v] = variants[(k + r) % variants.length];
+        const rate = await measure(name, v, N);
+        if (rate !== undefined) rounds[name].push(rate);
       }
     }
+    const rates = Object.fromEntries(Object.entries(rounds).map(([name, list]) => [name, median(list)]));
+    const vs = (other: string): number | null =>
+      rounds[other].length === ROUNDS
+        ? Math.round(median(pairedRatios(rounds.statuskit, rounds[other])) * 100) / 100
+        : null;
+    const vsRaw = vs('raw');
+    const vsBoss = vs('pgBoss');
     const heap: number[] = [heapMb()];
     const longRate = await throughput(pool, statuskit, LONG_N, () => heap.push(heapMb()));
+    const firstHalf = heap.slice(0, Math.ceil(heap.length / 2));
+    const secondHalf = heap.slice(Math.ceil(heap.length / 2));
     const result = {
       events: N,
       producers: PRODUCERS,
       batchSize: BATCH,
+      rounds: ROUNDS,
       eventsPerSecond: rates,
-      vsPgBoss: rates.pgBoss ? Math.round((rates.statuskit / rates.pgBoss) * 100) / 100 : null,
-      vsRawSkipLocked: Math.round((rates.statuskit / rates.raw) * 100) / 100,
+      eventsPerSecondByRound: rounds,
+      vsPgBoss: vsBoss,
+      vsRawSkipLocked: vsRaw,
+      vsNotifyEveryAdd: vs('notifyEveryAdd'),
       pgBossError: bossError ?? null,
       long: { events: LONG_N, eventsPerSecond: longRate, heapMb: heap },
+      targets: [
+        {
+          target: 'end to end ≥ 1.0 × pg-boss (median of round ratios)',
+          measured: vsBoss,
+          met: vsBoss === null ? undefined : vsBoss >= 1,
+        },
+        {
+          target: 'end to end ≥ 0.5 × a raw SKIP LOCKED loop (median of round ratios)',
+          measured: vsRaw,
+          met: vsRaw !== null && vsRaw >= 0.5,
+        },
+        {
+          target: `heap flat over ${LONG_N} events (largest sample of the second half ≤ 1.5 × of the first)`,
+          measured: `${Math.max(...firstHalf)} → ${Math.max(...secondHalf)} MB`,
+          met: Math.max(...secondHalf) <= 1.5 * Math.max(...firstHalf),
+        },
+      ],
     };
     console.log(JSON.stringify(result, null, 2));
     return result;

@@ -24,12 +24,14 @@ const INTERRUPTED: SafeError = Object.freeze({
  * lease renewed each third of `leaseMs`, so no other consumer takes an event that is waiting or
  * running here. Successes are deleted (or marked `DONE`) together at the end of the batch; a
  * failure is recorded at once, as a retry after a backoff or, at the `maxAttempts`-th run, as
- * `MANUAL_REVIEW_REQUIRED`. Rows not started when `signal` aborts are handed back. Internal.
+ * `MANUAL_REVIEW_REQUIRED`. Rows not started when `signal` aborts are handed back. `onClaimed`
+ * hears how many rows the claim returned, before any runs. Internal.
  */
 export async function runBatch<P>(
   ctx: PgOutboxContext<P>,
   signal: AbortSignal,
   onRetry: (delayMs: number) => void,
+  onClaimed: (claimed: number) => void = () => undefined,
 ): Promise<PgBatchCounts> {
   const { opts, sql, metrics, logger } = ctx;
   const claimed = await query<OutboxRow>(
@@ -39,6 +41,7 @@ export async function runBatch<P>(
     'outbox claim',
   );
   const rows = claimed.rows;
+  onClaimed(rows.length);
   const counts: PgBatchCounts = { claimed: rows.length, done: 0, retried: 0, manualReview: 0 };
   if (rows.length === 0) return counts;
 

@@ -69,7 +69,7 @@ export class PostgresOutbox<P = unknown> {
     };
     this.listener = new PgListener(
       opts.pool,
-      this.ctx.sql.listen,
+      this.ctx.sql,
       opts.queryTimeoutMs,
       opts.pollMs,
       this.ctx.logger,
@@ -164,7 +164,7 @@ export class PostgresOutbox<P = unknown> {
     if (this.loop) return;
     const signal = this.lifecycle.signal();
     this.listener.start();
-    this.loop = pgConsumeLoop(this.ctx, this.wake, signal);
+    this.loop = pgConsumeLoop(this.ctx, this.wake, this.listener, signal);
     const every = (ms: number, fn: () => Promise<unknown>): void => {
       const run = (): void => void fn().catch(() => undefined);
       const timer = setInterval(run, ms);

@@ -7,9 +7,22 @@ export interface OutboxSql {
   channel: string;
   /** Creates the table and its indexes, once, under an advisory lock (one implicit transaction). */
   migrate: string;
-  /** $1 id, $2 type, $3 payload (JSON text); notifies only when the row was inserted. */
+  /**
+   * $1 id, $2 type, $3 payload (JSON text). Holds the "adding" lock (shared) until the caller's
+   * transaction ends, then notifies only when the row was inserted and a consumer is idle.
+   */
   insert: string;
   listen: string;
+  /**
+   * On the listening session: takes the "idle" lock (shared, session-level), then tries the "adding"
+   * lock. `clear` is null when the idle lock was not taken, false while some transaction that added
+   * an event is still open, true when none is.
+   */
+  idle: string;
+  /** On a session that holds the idle lock: `clear` as in `idle`. */
+  clear: string;
+  /** On the listening session: gives the idle lock back (the consumer has work again). */
+  busy: string;
   /** $1 limit, $2 owner, $3 lease ms. Returns the claimed rows, their attempts counted. */
   claim: string;
   /** $1 ids, $2 owner, $3 lease ms. */
@@ -58,6 +71,19 @@ const EVENT_COLUMNS =
   '(extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, ' +
   '(extract(epoch FROM t.updated_at) * 1000)::float8 AS updated_ms';
 
+/**
+ * Two advisory locks (two-key form, apart from the single-key one of `migrate`) decide whether an
+ * add must notify. PostgreSQL serialises the commits of every transaction that carries a NOTIFY
+ * (the notification queue is locked until the commit is durable), so adds notify only while some
+ * consumer is idle. Idle consumers hold IDLE (shared, on their listening session, so it goes away
+ * with the session); an add tests it with an exclusive try that it drops at once. Each add holds
+ * ADDING (shared) from before that test until its transaction ends, so a consumer that took IDLE
+ * and then finds ADDING free knows that no add which missed its IDLE is still uncommitted: one
+ * claim after that sees every event it did not get a notification for.
+ */
+const ADDING = 1;
+const IDLE = 2;
+
 const LEASE = `now() + make_interval(secs => $3::float8 / 1000)`;
 
 /** Every statement for `table`. */
@@ -65,6 +91,8 @@ export function outboxSql(table: string): OutboxSql {
   const t = quote(table);
   const base = table.replace('.', '_');
   const channel = `${base}_wake`;
+  const key = lockKey(table);
+  const clear = `pg_try_advisory_xact_lock(${key}, ${ADDING})`;
   return {
     channel,
     migrate: [
@@ -86,10 +114,16 @@ export function outboxSql(table: string): OutboxSql {
       `CREATE INDEX IF NOT EXISTS "${base}_due" ON ${t} (next_attempt_at) WHERE status = 'PENDING'`,
       `CREATE INDEX IF NOT EXISTS "${base}_settled" ON ${t} (status, updated_at) WHERE status <> 'PENDING'`,
     ].join(';\n'),
+    // The idle test is volatile, so it runs per inserted row: after ADDING was taken.
     insert:
-      `WITH ins AS (INSERT INTO ${t} (id, type, payload) VALUES ($1, $2, $3::jsonb) ` +
-      `ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT pg_notify('${channel}', '') FROM ins`,
+      `WITH ins AS (INSERT INTO ${t} (id, type, payload) SELECT $1, $2, $3::jsonb ` +
+      `FROM (SELECT pg_advisory_xact_lock_shared(${key}, ${ADDING})) AS adding ` +
+      `ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT pg_notify('${channel}', '') FROM ins ` +
+      `WHERE CASE WHEN pg_try_advisory_lock(${key}, ${IDLE}) THEN NOT pg_advisory_unlock(${key}, ${IDLE}) ELSE true END`,
     listen: `LISTEN "${channel}"`,
+    idle: `SELECT CASE WHEN pg_try_advisory_lock_shared(${key}, ${IDLE}) THEN ${clear} END AS clear`,
+    clear: `SELECT ${clear} AS clear`,
+    busy: `SELECT pg_advisory_unlock_shared(${key}, ${IDLE})`,
     claim:
       `WITH due AS (SELECT id FROM ${t} WHERE status = 'PENDING' AND next_attempt_at <= now() ` +
       `ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) ` +
