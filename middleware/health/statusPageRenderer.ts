@@ -19,7 +19,7 @@ const STYLE = [
   'h2{font-size:1rem;margin:0 0 .4rem}section{margin:0 0 1rem}',
   '.tl{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem}',
   '.tl li{padding:0 .4rem;border-radius:.3rem;color:#fff;font-size:.72rem;white-space:nowrap}',
-  '.log{margin:0;padding-left:1.2rem}.log li{margin:.15rem 0}.log .b{min-width:4em}',
+  '.log{margin:0;padding:0;list-style:none}.log li{margin:.15rem 0}.log .b{min-width:4em}',
 ].join('');
 
 // `time[data-ts]` shows an age ("12s ago"), `time[data-for]` a duration ("3m 12s"), both from the
