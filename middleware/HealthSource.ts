@@ -1,4 +1,5 @@
 import type { CheckResultSet } from '../src/dependencies/CheckResult';
+import type { StatusChange } from '../src/manager/StatusHistory';
 import type { CheckStatus } from '../src/status/CheckStatus';
 
 /**
@@ -37,6 +38,11 @@ export interface HealthSource extends StatusSource {
   evaluateAll?(): Promise<CheckResultSet>;
   /** Whether a dependency with this id is registered (to tell "no result yet" from "unknown"). */
   has?(id: string): boolean;
+  /**
+   * The recent status changes, newest first: the system's without `id`, else that dependency's
+   * (may throw for an id with no dependency). Shown by the detailed report and the status page.
+   */
+  history?(id?: string): readonly StatusChange[];
 }
 
 /** What `gracefulShutdown` needs from a `DependencyManager`. */

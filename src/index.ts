@@ -96,7 +96,8 @@ export { safeEqual, bearerToken } from './security/tokens';
 
 // Dependency manager
 export { DependencyManager } from './manager/DependencyManager';
-export { DEPENDENCY_MANAGER_DEFAULTS } from './manager/DependencyManagerOptions';
+export { DEPENDENCY_MANAGER_DEFAULTS, MAX_HISTORY_SIZE } from './manager/DependencyManagerOptions';
+export type { StatusChange } from './manager/StatusHistory';
 export type { DependencyDefaults, DependencyManagerOptions } from './manager/DependencyManagerOptions';
 export type {
   DependencyChangedEvent,

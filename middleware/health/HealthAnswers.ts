@@ -1,6 +1,12 @@
 import type { CheckResultSet } from '../../src/dependencies/CheckResult';
 import type { CheckStatus } from '../../src/status/CheckStatus';
-import { buildDetailedReport, buildSummary, viewResult, type SummaryContext } from './healthDocuments';
+import {
+  buildDetailedReport,
+  buildSummary,
+  viewResult,
+  type HistoryReader,
+  type SummaryContext,
+} from './healthDocuments';
 import { buildHealthJson, HEALTH_JSON_TYPE } from './buildHealthJson';
 import type { ResolvedHealthOptions } from './HealthRoutesOptions';
 import type { HealthSource } from '../HealthSource';
@@ -44,11 +50,14 @@ export function prepare(statusCode: number, contentType: string, value: unknown)
  */
 export class HealthAnswers {
   private frame: Frame | undefined;
+  private readonly history: HistoryReader | undefined;
 
   constructor(
     private readonly manager: HealthSource,
     private readonly opts: ResolvedHealthOptions,
-  ) {}
+  ) {
+    this.history = typeof manager.history === 'function' ? (id) => manager.history!(id) : undefined;
+  }
 
   /** The status code `/healthcheck` answers for `status` (draining overrides). */
   codeFor(status: CheckStatus, draining: boolean): number {
@@ -144,13 +153,19 @@ export class HealthAnswers {
     if (answer === undefined) {
       const r = f.set.get(id);
       if (r === undefined) return undefined;
-      answer = prepare(r.status === 'OUTAGE' ? 503 : 200, JSON_TYPE, viewResult(r));
+      answer = prepare(r.status === 'OUTAGE' ? 503 : 200, JSON_TYPE, viewResult(r, this.history));
       f.byId.set(id, answer);
     }
     return answer;
   }
 
   private reportContext(draining: boolean, statusCode: number): SummaryContext {
-    return { hostname: this.opts.hostname, appName: this.opts.appName, draining, statusCode };
+    return {
+      hostname: this.opts.hostname,
+      appName: this.opts.appName,
+      draining,
+      statusCode,
+      history: this.history,
+    };
   }
 }

@@ -1,4 +1,5 @@
 import type { CheckResult, CheckResultSet } from '../../src/dependencies/CheckResult';
+import type { StatusChange } from '../../src/manager/StatusHistory';
 import { redact, redactSafeError } from '../../src/redaction/redact';
 import { CheckStatus } from '../../src/status/CheckStatus';
 
@@ -19,9 +20,12 @@ export interface HealthSummary {
 
 /**
  * One dependency's result as every view renders it: the same shape as {@link CheckResult}, with
- * every text field redacted and the error stack-free (see `viewResult`).
+ * every text field redacted and the error stack-free (see `viewResult`), plus its recent changes.
  */
-export type ResultView = CheckResult;
+export interface ResultView extends CheckResult {
+  /** The dependency's recent status changes, newest first, messages redacted (when the source keeps them). */
+  history?: StatusChange[];
+}
 
 /** The detailed report of `/healthcheck/details` and `/healthcheck/live`. */
 export interface DetailedReport extends HealthSummary {
@@ -29,9 +33,16 @@ export interface DetailedReport extends HealthSummary {
   appname: string;
   /** Start time (epoch ms) of the oldest result shown; 0 with no results. */
   leastRecentlyExecutedTimestamp: number;
+  /** Epoch ms when the system entered `condition` (when the source reports it). */
+  since?: number;
+  /** The system's recent status changes, newest first, messages redacted (when the source keeps them). */
+  history?: StatusChange[];
   /** Results grouped by status, keys in order OUTAGE, MAJOR, MINOR, OK, only non-empty, each sorted by id. */
   results: Partial<Record<CheckStatus, ResultView[]>>;
 }
+
+/** Recent status changes by id (`undefined`: the system's), as a source such as the manager keeps them. */
+export type HistoryReader = (id?: string) => readonly StatusChange[];
 
 /** Where a summary is rendered and how its status maps to an HTTP code. */
 export interface SummaryContext {
@@ -40,6 +51,8 @@ export interface SummaryContext {
   draining: boolean;
   /** The HTTP status code the answer carries. */
   statusCode: number;
+  /** Where the recent changes come from; absent: the report carries none. */
+  history?: HistoryReader;
 }
 
 /** `'FAILOVER'` exactly when `statusCode` is not 2xx. */
@@ -57,11 +70,32 @@ export function buildSummary(set: CheckResultSet, ctx: SummaryContext): HealthSu
   };
 }
 
+/** Changes as a view shows them: copies with the message redacted again, as every view's text is. */
+export function viewHistory(changes: readonly StatusChange[]): StatusChange[] {
+  return changes.map((c) => ({
+    id: c.id,
+    from: c.from,
+    to: c.to,
+    at: c.at,
+    message: redact(String(c.message)),
+  }));
+}
+
+/** `read(id)`, or none when the source forgot the id between the snapshot and now (a removal). */
+function historyOf(read: HistoryReader, id?: string): StatusChange[] {
+  try {
+    return viewHistory(read(id));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * One result as every view shows it. Every text field goes through `redact` again: a check's own
- * `message` may carry a connection string, and no view may show its credentials.
+ * `message` may carry a connection string, and no view may show its credentials. With `history`,
+ * the dependency's recent changes are added.
  */
-export function viewResult(r: CheckResult): ResultView {
+export function viewResult(r: CheckResult, history?: HistoryReader): ResultView {
   const v: ResultView = {
     id: r.id,
     status: r.status,
@@ -74,19 +108,24 @@ export function viewResult(r: CheckResult): ResultView {
     lastKnownGoodTimestamp: r.lastKnownGoodTimestamp,
     consecutiveFailures: r.consecutiveFailures,
   };
+  if (r.since !== undefined) v.since = r.since;
   if (r.documentationUrl !== undefined) v.documentationUrl = redact(r.documentationUrl);
   if (r.observedValue !== undefined) v.observedValue = r.observedValue;
   if (r.observedUnit !== undefined) v.observedUnit = redact(r.observedUnit);
   if (r.error !== undefined) v.error = redactSafeError(r.error);
+  if (history !== undefined) v.history = historyOf(history, r.id);
   return v;
 }
 
 /** Results grouped by status (worst first, only non-empty groups), each group sorted by id. */
-export function groupByStatus(results: readonly CheckResult[]): Partial<Record<CheckStatus, ResultView[]>> {
+export function groupByStatus(
+  results: readonly CheckResult[],
+  history?: HistoryReader,
+): Partial<Record<CheckStatus, ResultView[]>> {
   const sorted = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const groups: Partial<Record<CheckStatus, ResultView[]>> = {};
   for (const status of CheckStatus.values) {
-    const list = sorted.filter((r) => r.status === status).map(viewResult);
+    const list = sorted.filter((r) => r.status === status).map((r) => viewResult(r, history));
     if (list.length > 0) groups[status] = list;
   }
   return groups;
@@ -100,6 +139,8 @@ export function buildDetailedReport(set: CheckResultSet, ctx: SummaryContext): D
     ...buildSummary(set, ctx),
     appname: ctx.appName,
     leastRecentlyExecutedTimestamp: least,
-    results: groupByStatus(set.results),
+    ...(set.since === undefined ? {} : { since: set.since }),
+    ...(ctx.history === undefined ? {} : { history: historyOf(ctx.history) }),
+    results: groupByStatus(set.results, ctx.history),
   };
 }

@@ -24,6 +24,12 @@ export interface CheckResult {
   durationMs: number;
   /** Epoch ms of the last run that returned OK; 0 if never. */
   lastKnownGoodTimestamp: number;
+  /**
+   * Epoch ms when the dependency entered `status` (the manager's clock when the first result with
+   * this status was stored); a result repeating the previous status keeps it. Set on every result
+   * the manager stores.
+   */
+  since?: number;
   /** Failed runs in a row up to this one; 0 after a success. */
   consecutiveFailures: number;
   /** The check's measured value, e.g. a latency. */
@@ -40,6 +46,8 @@ export interface CheckResultSet {
   systemStatus: CheckStatus;
   /** Sorted by id. */
   results: readonly CheckResult[];
+  /** Epoch ms when the system entered `systemStatus` (the manager's creation while it never moved). */
+  since?: number;
   /** Epoch ms when the set was assembled. */
   timestamp: number;
   /** How long `evaluate()` took, in ms; 0 for `snapshot()`. */

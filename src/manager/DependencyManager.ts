@@ -17,6 +17,7 @@ import {
 import { resolveDependency } from './resolveDependency';
 import type { RunOutcome } from './runCheck';
 import { StatusAggregate } from './StatusAggregate';
+import { StatusHistory, type StatusChange } from './StatusHistory';
 
 /**
  * Keeps every dependency's latest check result and the aggregated system status.
@@ -40,6 +41,8 @@ export class DependencyManager extends ManagerEmitter {
   private readonly results = new Map<string, CheckResult>();
   private readonly breakerWatches = new Map<string, () => void>();
   private readonly aggregate = new StatusAggregate();
+  private readonly changeLog: StatusHistory;
+  private systemSince: number;
   private cachedSnapshot: CheckResultSet | undefined;
   private firstRound: Promise<void> | undefined;
   private isReady = false;
@@ -57,6 +60,8 @@ export class DependencyManager extends ManagerEmitter {
     this.log = log;
     this.metrics = ManagerMetrics.create(this.opts.registry);
     this.metrics.setSystem('OK');
+    this.changeLog = new StatusHistory(resolved.historySize);
+    this.systemSince = resolved.now();
   }
 
   /** Worst urgency-capped status over the latest results; `'OK'` with none. O(1). */
@@ -91,6 +96,22 @@ export class DependencyManager extends ManagerEmitter {
    */
   statusOf(id: string): CheckStatus | undefined {
     return this.results.get(id)?.status;
+  }
+
+  /**
+   * The last `historySize` (default 20) status changes, newest first, in memory: of the system
+   * without `id` (each naming the dependency that moved it), else of that dependency (empty before
+   * its first result). A result that repeats its status is not a change. Frozen; O(historySize).
+   *
+   * @throws UnknownDependencyError when no dependency has this id (an unregistered one's changes
+   * are dropped with it).
+   * @example
+   * manager.history('redis'); // [{ id: 'redis', from: 'OK', to: 'OUTAGE', at: 1796…, message: 'Timed out…' }, …]
+   */
+  history(id?: string): readonly StatusChange[] {
+    if (id === undefined) return this.changeLog.system();
+    if (!this.runners.has(id)) throw new UnknownDependencyError(String(id));
+    return this.changeLog.of(id);
   }
 
   /** Whether a dependency with this id is registered. */
@@ -132,13 +153,14 @@ export class DependencyManager extends ManagerEmitter {
     this.breakerWatches.get(id)?.();
     this.breakerWatches.delete(id);
     void runner.dispose();
+    this.changeLog.forget(id);
     const last = this.results.get(id);
     if (last !== undefined) {
       this.results.delete(id);
       this.cachedSnapshot = undefined;
       this.metrics.removeDependency(id, runner.dep.urgency);
       this.aggregate.replace(runner.dep.urgency, last.status, undefined);
-      this.announceSystem();
+      this.announceSystem(id, 'unregistered');
     }
     this.changes++;
     this.safeEmit('removed', runner.dep.source);
@@ -196,7 +218,13 @@ export class DependencyManager extends ManagerEmitter {
 
   /** The latest results, synchronously and without I/O; never-run dependencies are absent. */
   snapshot(): CheckResultSet {
-    this.cachedSnapshot ??= buildResultSet(this.results.values(), this.aggregate.status, this.opts.now(), 0);
+    this.cachedSnapshot ??= buildResultSet(
+      this.results.values(),
+      this.aggregate.status,
+      this.opts.now(),
+      0,
+      this.systemSince,
+    );
     return this.cachedSnapshot;
   }
 
@@ -220,23 +248,34 @@ export class DependencyManager extends ManagerEmitter {
       this.aggregate.replace(result.urgency, prev?.status, result.status);
       this.metrics.setDependency(result.id, result.urgency, result.status);
       this.log.transition(prev?.status, result);
+      this.changeLog.record({
+        id: result.id,
+        from: prev?.status ?? null,
+        to: result.status,
+        at: result.since ?? this.opts.now(),
+        message: result.message,
+      });
     }
     this.changes++;
     this.safeEmit('checked', result);
     if (changed)
       this.safeEmit('changed', { id: result.id, from: prev?.status ?? null, to: result.status, result });
-    this.announceSystem();
+    this.announceSystem(result.id, result.message);
   }
 
   /**
    * Reports the system status if it differs from the last one reported. Comparing with what was
    * announced (not with a value captured earlier) keeps `from` right when a listener re-enters.
+   * `id` and `message` name what moved it, for the system's history.
    */
-  private announceSystem(): void {
+  private announceSystem(id: string, message: string): void {
     const from = this.announcedSystem;
     const to = this.aggregate.status;
     if (from === to) return;
     this.announcedSystem = to;
+    this.systemSince = this.opts.now();
+    this.cachedSnapshot = undefined;
+    this.changeLog.recordSystem({ id, from, to, at: this.systemSince, message });
     this.metrics.setSystem(to);
     this.log.system(from, to);
     this.changes++;

@@ -32,7 +32,17 @@ export interface DependencyManagerOptions {
   defaults?: DependencyDefaults;
   /** Clock for result timestamps (epoch ms); inject one for deterministic tests. @default Date.now */
   now?: () => number;
+  /**
+   * How many status changes `manager.history(id?)` keeps per dependency and for the system (an
+   * integer from 0 to {@link MAX_HISTORY_SIZE}); 0 keeps none (`history()` answers `[]`, the status
+   * page shows no timeline). Results' `since` is kept either way.
+   * @default 20
+   */
+  historySize?: number;
 }
+
+/** Largest `historySize`: keeps the history's memory bounded (a few hundred bytes per change). */
+export const MAX_HISTORY_SIZE = 1000;
 
 /** Defaults of {@link DependencyManagerOptions}. */
 export const DEPENDENCY_MANAGER_DEFAULTS = Object.freeze({
@@ -40,6 +50,7 @@ export const DEPENDENCY_MANAGER_DEFAULTS = Object.freeze({
   timeoutMs: 2000,
   pingPeriodMs: 10_000,
   graceFailures: 2,
+  historySize: 20,
   // Looked up on each call so fake timers (which replace Date.now) are honoured.
   now: (): number => Date.now(),
 });
@@ -53,6 +64,7 @@ export interface ResolvedManagerOptions {
   pingPeriodMs: number;
   graceFailures: number;
   now: () => number;
+  historySize: number;
 }
 
 /** Validates `opts` (throwing `ConfigError` naming the option) and applies the defaults. */
@@ -79,5 +91,10 @@ export function resolveManagerOptions(opts: unknown): ResolvedManagerOptions {
       integer: true,
     }),
     now: o.now === undefined ? D.now : assertFunction<() => number>('now', o.now),
+    historySize: optionalNumber('historySize', o.historySize, D.historySize, {
+      min: 0,
+      max: MAX_HISTORY_SIZE,
+      integer: true,
+    }),
   };
 }

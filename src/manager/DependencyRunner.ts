@@ -154,6 +154,12 @@ export class DependencyRunner {
     return this.toResult({ ...outcome, message }, status, failures);
   }
 
+  /** When a result with `status` entered it: the previous result's `since` if it had the same status. */
+  private sinceFor(status: CheckStatus): number {
+    const prev = this.result;
+    return prev !== undefined && prev.status === status ? (prev.since ?? prev.timestamp) : this.hooks.now();
+  }
+
   private toResult(outcome: RunOutcome, status: CheckStatus, failures: number): CheckResult {
     const d = this.dep;
     const r: CheckResult = {
@@ -166,6 +172,7 @@ export class DependencyRunner {
       timestamp: outcome.startedAt,
       durationMs: outcome.durationMs,
       lastKnownGoodTimestamp: this.lastKnownGood,
+      since: this.sinceFor(status),
       consecutiveFailures: failures,
     };
     if (d.documentationUrl !== undefined) r.documentationUrl = d.documentationUrl;
@@ -215,6 +222,7 @@ export class DependencyRunner {
     const stale: CheckResult = Object.freeze({
       ...last,
       status: 'OUTAGE',
+      since: this.sinceFor('OUTAGE'),
       message: `stale: the latest result is ${age} ms old (limit ${limit} ms)`,
     });
     this.store(stale, undefined);

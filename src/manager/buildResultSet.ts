@@ -7,18 +7,20 @@ function byId(a: CheckResult, b: CheckResult): number {
 
 /**
  * A frozen {@link CheckResultSet} over `results` (sorted here by id, code-unit order) with an O(1)
- * `get(id)`.
+ * `get(id)`; `since` is when the system entered `systemStatus`.
  */
 export function buildResultSet(
   results: Iterable<CheckResult>,
   systemStatus: CheckStatus,
   timestamp: number,
   durationMs: number,
+  since?: number,
 ): CheckResultSet {
   const sorted = Object.freeze([...results].sort(byId));
   let index: Map<string, CheckResult> | undefined;
   return Object.freeze({
     systemStatus,
+    ...(since === undefined ? {} : { since }),
     results: sorted,
     timestamp,
     durationMs,
@@ -33,6 +35,7 @@ export function buildResultSet(
 export function withDuration(set: CheckResultSet, durationMs: number): CheckResultSet {
   return Object.freeze({
     systemStatus: set.systemStatus,
+    ...(set.since === undefined ? {} : { since: set.since }),
     results: set.results,
     timestamp: set.timestamp,
     durationMs,

@@ -45,7 +45,12 @@ describe.each(METHODS)('%s /healthcheck/details (loopback client)', (method) => 
       timestamp: expect.any(Number),
       durationMs: expect.any(Number),
       lastKnownGoodTimestamp: expect.any(Number),
+      since: expect.any(Number),
       consecutiveFailures: expect.any(Number),
+      history: [
+        { id: 'db', from: 'OK', to: 'MAJOR', at: report.results.MAJOR[0].since, message: 'slow' },
+        { id: 'db', from: null, to: 'OK', at: expect.any(Number), message: 'ok' },
+      ],
     });
   });
 

@@ -98,7 +98,8 @@ describe('the HTML status page (Accept: text/html on /healthcheck/details)', () 
       });
       page.on('pageerror', (e) => problems.push(e.message));
       await page.goto(`http://127.0.0.1:${port}/healthcheck/details`);
-      const ages = await page.$$eval('td time', (els) => els.map((e) => e.textContent));
+      const ages = await page.$$eval('td time[data-ts]', (els) => els.map((e) => e.textContent));
+      const durations = await page.$$eval('time[data-for]', (els) => els.map((e) => e.textContent));
       const badge = await page.$eval(
         '.b.OUTAGE',
         (el) =>
@@ -108,6 +109,8 @@ describe('the HTML status page (Accept: text/html on /healthcheck/details)', () 
       );
       expect(problems).toEqual([]);
       expect(ages.every((a) => a === 'never' || /^\d+s ago$/.test(a ?? ''))).toBe(true);
+      expect(durations.length).toBe(4); // the system's and each row's
+      expect(durations.every((d) => /^\d+s$/.test(d ?? ''))).toBe(true);
       expect(badge).toBe('rgb(207, 34, 46)');
       expect(await page.title()).toBe('MAJOR · shop');
     } finally {

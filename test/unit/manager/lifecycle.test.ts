@@ -143,6 +143,7 @@ describe('snapshot', () => {
       timestamp: 1_700_000_000_000,
       durationMs: 0,
       lastKnownGoodTimestamp: 1_700_000_000_000,
+      since: 1_700_000_000_000,
       consecutiveFailures: 0,
       observedValue: 3,
       observedUnit: 'ms',

@@ -91,6 +91,10 @@ describe('constructor validation', () => {
     ['negative graceFailures', { defaults: { graceFailures: -1 } }, 'defaults.graceFailures'],
     ['fractional graceFailures', { defaults: { graceFailures: 0.5 } }, 'defaults.graceFailures'],
     ['a clock that is not a function', { now: 5 }, 'now'],
+    ['negative historySize', { historySize: -1 }, 'historySize'],
+    ['fractional historySize', { historySize: 2.5 }, 'historySize'],
+    ['historySize over 1000', { historySize: 1001 }, 'historySize'],
+    ['historySize as a string', { historySize: '20' }, 'historySize'],
   ])('rejects %s with a ConfigError naming the option', (_what, opts, option) => {
     expect(() => new DependencyManager(opts as DependencyManagerOptions)).toThrow(
       expect.objectContaining({ code: 'ERR_STATUSKIT_CONFIG', option }) as Error,
