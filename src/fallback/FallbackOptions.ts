@@ -83,9 +83,10 @@ export interface FallbackOptions<T, A extends unknown[]> {
   /**
    * Who shares one call of the sources for a key that is not fresh. `'process'`: the concurrent
    * calls of this process. `'fleet'` (needs a {@link RedisCache}): every instance sharing the Redis —
-   * one holds a Redis lease on the key and calls the sources, the others wait for the entry it
-   * writes (at most what its sources may take: `sources.length × sourceTimeoutMs`), then call the
-   * sources themselves. Redis down or slow: `'process'` again, never a hang.
+   * one holds a Redis lease on the key (`sources.length × sourceTimeoutMs` plus two Redis bounds,
+   * so a holder that died blocks the key no longer) and calls the sources; the others wait for the
+   * entry it writes — or take the lease over when it failed or died — for at most two leases, then
+   * call the sources themselves. Redis down or slow: `'process'` again, never a hang.
    * @default 'process'
    */
   singleFlight?: SingleFlight;

@@ -23,7 +23,8 @@ export const LEASE_BACKOFF_MS = 1000;
  * - Lost: it looks at the lease every few milliseconds (5, 10, 20, 20 … ms). Gone, it reads the
  *   entry: fresh → answered from the cache; not fresh (the holder failed, was cancelled, or died
  *   and its lease expired) → it tries to take the lease itself, so a recovering database still
- *   sees one caller at a time. After `waitMs` it calls the sources itself.
+ *   sees one caller at a time. After `waitMs` (a holder and one successor) it calls the sources
+ *   itself.
  * - Any lease command failing (Redis down: at once; frozen: after its bound) → the sources are
  *   called at once, and lease commands are skipped for {@link LEASE_BACKOFF_MS}: the process
  *   single flight is all that is left, and nothing ever waits on Redis beyond one bound.
@@ -35,13 +36,22 @@ export const LEASE_BACKOFF_MS = 1000;
 export class FleetSingleFlight {
   private skipUntil = 0;
 
+  /** How long a lease lasts, in ms: the holder's sources at worst, plus two Redis bounds (its write). */
+  readonly leaseMs: number;
+  /**
+   * How long a waiter waits for an entry before calling the sources itself, in ms: two leases (the
+   * holder's, then one successor's when the holder failed or died) plus a poll and a Redis bound.
+   */
+  readonly waitMs: number;
+
+  /** `sourcesMs`: the longest the chain's sources may take (`sources.length × sourceTimeoutMs`). */
   constructor(
     private readonly lease: FleetLease,
-    /** How long a lease lasts, in ms: the holder's chain, at worst, plus its Redis bounds. */
-    readonly leaseMs: number,
-    /** How long a waiter waits for the holder's entry before calling the sources itself, in ms. */
-    readonly waitMs: number,
-  ) {}
+    sourcesMs: number,
+  ) {
+    this.leaseMs = sourcesMs + 2 * lease.commandTimeoutMs;
+    this.waitMs = 2 * this.leaseMs + MAX_POLL_MS + lease.commandTimeoutMs;
+  }
 
   /**
    * `callSources` once this instance may (holder, Redis failing, or waited long enough), or the

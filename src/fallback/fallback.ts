@@ -229,11 +229,9 @@ export class Fallback<T, A extends unknown[]> {
   }
 }
 
-/** The fleet single flight of a chain on a RedisCache: the lease outlasts the chain's worst case. */
+/** The fleet single flight of a chain on a RedisCache: its lease outlasts the sources' worst case. */
 function fleetOf<T, A extends unknown[]>(o: ResolvedFallbackOptions<T, A>): FleetSingleFlight {
-  const lease = (o.cache as RedisCache).fleetLease();
-  const chainMs = o.sources.length * o.sourceTimeoutMs + 2 * lease.commandTimeoutMs;
-  return new FleetSingleFlight(lease, chainMs, chainMs);
+  return new FleetSingleFlight((o.cache as RedisCache).fleetLease(), o.sources.length * o.sourceTimeoutMs);
 }
 
 /**
