@@ -20,10 +20,10 @@ export const LEASE_BACKOFF_MS = 1000;
  * - `SET NX` won: this instance is the holder; it runs the chain (whose write-back goes out before
  *   the release, on the same connection, so a waiter never sees the lease gone before the entry) and
  *   gives the lease back.
- * - Lost: it looks at the lease every few milliseconds (5, 10, 20, 20 … ms). Gone, it reads the
- *   entry: fresh → answered from the cache; not fresh (the holder failed, was cancelled, or died
- *   and its lease expired) → it tries to take the lease itself, so a recovering database still
- *   sees one caller at a time. After `waitMs` (a holder and one successor) it calls the sources
+ * - Lost: every few milliseconds (5, 10, 20, 20 … ms) it reads the entry and looks at the lease,
+ *   in one round trip: a fresh entry → answered from the cache; no fresh entry and the lease gone
+ *   (the holder failed, was cancelled, or died and its lease expired) → it tries to take the lease
+ *   itself, so a recovering database still sees one caller at a time. After `waitMs` (a holder and one successor) it calls the sources
  *   itself.
  * - Any lease command failing (Redis down: at once; frozen: after its bound) → the sources are
  *   called at once, and lease commands are skipped for {@link LEASE_BACKOFF_MS}: the process
@@ -90,14 +90,17 @@ export class FleetSingleFlight {
     const deadline = Date.now() + this.waitMs;
     let pollMs = FIRST_POLL_MS;
     while (!(await this.lease.acquire(key, token, this.leaseMs))) {
-      do {
+      for (;;) {
         const left = deadline - Date.now();
         if (left <= 0) return 'waited';
         await sleep(Math.min(pollMs, left));
         pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
-      } while (await this.lease.held(key));
-      const fresh = await readFresh();
-      if (fresh !== undefined) return { fresh };
+        // Both at once, one round trip: the entry is seen as soon as it is written, before the
+        // holder's release; the lease gone without a fresh entry means it is ours to take.
+        const [fresh, held] = await Promise.all([readFresh(), this.lease.held(key)]);
+        if (fresh !== undefined) return { fresh };
+        if (!held) break;
+      }
     }
     return 'holder';
   }
