@@ -18,6 +18,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * Get one with {@link RedisCache.fleetLease}.
  */
 export class FleetLease {
+  /** Leases under `prefix` (a resolved `RedisCache.prefix`, hash tag included) on `redis`. */
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,

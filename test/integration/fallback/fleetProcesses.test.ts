@@ -39,7 +39,7 @@ function startWorker(env: Record<string, string>): Worker {
     exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
   };
   let buffer = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     buffer += d.toString();
     let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
