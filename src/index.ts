@@ -111,6 +111,7 @@ export { MemoryCache, MEMORY_CACHE_DEFAULTS } from './cache/MemoryCache';
 export type { MemoryCacheOptions } from './cache/MemoryCache';
 export { RedisCache, REDIS_CACHE_DEFAULTS } from './cache/RedisCache';
 export type { RedisCacheOptions } from './cache/RedisCache';
+export { FleetLease } from './cache/FleetLease';
 export { isCacheTier } from './cache/CacheTier';
 export type { CacheEntry, CacheTier } from './cache/CacheTier';
 export { UnserializableValueError } from './cache/UnserializableValueError';
@@ -122,6 +123,7 @@ export type {
   FallbackResult,
   FallbackSource,
   FallbackTier,
+  SingleFlight,
   SourceContext,
 } from './fallback/FallbackOptions';
 

@@ -4,6 +4,7 @@ import { trackClient } from '../redis/clientReadiness';
 import { isRedisClient, type RedisClient } from '../redis/RedisClient';
 import { assertOptions, assertString, optionalNumber } from '../validation/assert';
 import type { CacheEntry, CacheTier } from './CacheTier';
+import { FleetLease } from './FleetLease';
 import { deserializeEntry, serializeEntry } from './jsonEntry';
 import { MgetBatcher } from './MgetBatcher';
 
@@ -49,6 +50,7 @@ export class RedisCache implements CacheTier {
   readonly commandTimeoutMs: number;
   private readonly redis: RedisClient;
   private readonly batcher: MgetBatcher;
+  private lease: FleetLease | undefined;
 
   constructor(redis: RedisClient, opts?: RedisCacheOptions) {
     if (!isRedisClient(redis)) throw new ConfigError('redis', redis, 'an ioredis Redis or Cluster client');
@@ -91,6 +93,15 @@ export class RedisCache implements CacheTier {
     await boundedCommand(this.redis, this.commandTimeoutMs, 'cache SET', (c) =>
       Number.isFinite(ttlMs) ? c.set(redisKey, text, 'PX', Math.ceil(ttlMs)) : c.set(redisKey, text),
     );
+  }
+
+  /**
+   * The per-key leases a `fallback({ singleFlight: 'fleet' })` coordinates the fleet through: same
+   * client, same `commandTimeoutMs`, keys beside the entries (`<prefix>~lease:<key>`, same slot).
+   */
+  fleetLease(): FleetLease {
+    this.lease ??= new FleetLease(this.redis, this.prefix, this.commandTimeoutMs);
+    return this.lease;
   }
 
   /** Removes the entry under `key`; rejects when Redis is unavailable or slow. */

@@ -4,6 +4,7 @@ import { assertBreaker } from '../breaker/assertBreaker';
 import type { CircuitBreaker } from '../breaker/CircuitBreaker';
 import { guardedSource } from '../breaker/guardedSource';
 import { isCacheTier, type CacheTier } from '../cache/CacheTier';
+import { RedisCache } from '../cache/RedisCache';
 import { ConfigError } from '../errors/ConfigError';
 import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
@@ -11,6 +12,7 @@ import {
   assertFunction,
   assertNonEmptyString,
   assertNumber,
+  assertOneOf,
   assertOptions,
   optionalNumber,
 } from '../validation/assert';
@@ -78,6 +80,16 @@ export interface FallbackOptions<T, A extends unknown[]> {
    * @default 2000
    */
   sourceTimeoutMs?: number;
+  /**
+   * Who shares one call of the sources for a key that is not fresh. `'process'`: the concurrent
+   * calls of this process. `'fleet'` (needs a {@link RedisCache}): every instance sharing the Redis —
+   * one holds a Redis lease on the key (`sources.length × sourceTimeoutMs` plus two Redis bounds,
+   * so a holder that died blocks the key no longer) and calls the sources; the others wait for the
+   * entry it writes — or take the lease over when it failed or died — for at most two leases, then
+   * call the sources themselves. Redis down or slow: `'process'` again, never a hang.
+   * @default 'process'
+   */
+  singleFlight?: SingleFlight;
   /** Last resort when no source answers and no stale entry is left. */
   stub?: (...args: A) => T | PromiseLike<T>;
   /** pino logger; one line when the chain starts degrading, one when it recovers. @default silent */
@@ -91,10 +103,16 @@ export interface FallbackOptions<T, A extends unknown[]> {
   now?: () => number;
 }
 
+/** Values of {@link FallbackOptions.singleFlight}. */
+export type SingleFlight = 'process' | 'fleet';
+
+const SINGLE_FLIGHTS = ['process', 'fleet'] as const;
+
 /** Defaults of {@link FallbackOptions}. */
 export const FALLBACK_DEFAULTS = {
   staleTtlMs: 0,
   sourceTimeoutMs: 2000,
+  singleFlight: 'process',
   now: (): number => Date.now(),
 } as const;
 
@@ -107,6 +125,7 @@ export interface ResolvedFallbackOptions<T, A extends unknown[]> {
   staleTtlMs: number;
   sources: ReadonlyArray<FallbackSource<T, A>>;
   sourceTimeoutMs: number;
+  singleFlight: SingleFlight;
   stub: ((...args: A) => T | PromiseLike<T>) | undefined;
   logger: Logger;
   registry: Registry | undefined;
@@ -121,7 +140,7 @@ export function resolveFallbackOptions<T, A extends unknown[]>(
   if (o.cache !== undefined && !isCacheTier(o.cache)) {
     throw new ConfigError('cache', o.cache, 'a CacheTier (an object with get, set and delete)');
   }
-  return {
+  const resolved: ResolvedFallbackOptions<T, A> = {
     name: assertNonEmptyString('name', o.name),
     key: assertFunction<(...args: A) => string>('key', o.key),
     cache: o.cache,
@@ -135,11 +154,42 @@ export function resolveFallbackOptions<T, A extends unknown[]>(
       min: 1,
       allowInfinity: true,
     }),
+    singleFlight:
+      o.singleFlight === undefined
+        ? FALLBACK_DEFAULTS.singleFlight
+        : assertOneOf('singleFlight', o.singleFlight, SINGLE_FLIGHTS),
     stub: o.stub === undefined ? undefined : assertFunction<(...args: A) => T>('stub', o.stub),
     logger: resolveLogger(o.logger, 'fallback'),
     registry: resolveRegistry(o.registry),
     now: o.now === undefined ? FALLBACK_DEFAULTS.now : assertFunction<() => number>('now', o.now),
   };
+  if (resolved.singleFlight === 'fleet') assertFleetWorks(resolved);
+  return resolved;
+}
+
+/** `singleFlight: 'fleet'` needs a Redis to hold leases, an entry waiters can use, and a bounded lease. */
+function assertFleetWorks<T, A extends unknown[]>(o: ResolvedFallbackOptions<T, A>): void {
+  if (!(o.cache instanceof RedisCache)) {
+    throw new ConfigError(
+      'singleFlight',
+      'fleet',
+      `'process' unless \`cache\` is a RedisCache (the fleet's lease lives in Redis; cache: ${o.cache === undefined ? 'none' : o.cache.constructor.name})`,
+    );
+  }
+  if (!(o.ttlMs > 0)) {
+    throw new ConfigError(
+      'ttlMs',
+      o.ttlMs,
+      "above 0 with singleFlight 'fleet' (waiters take the holder's fresh entry)",
+    );
+  }
+  if (!Number.isFinite(o.sourceTimeoutMs)) {
+    throw new ConfigError(
+      'sourceTimeoutMs',
+      o.sourceTimeoutMs,
+      "finite with singleFlight 'fleet' (it bounds the lease)",
+    );
+  }
 }
 
 function missingBreaker(i: number): never {

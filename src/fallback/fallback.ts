@@ -1,7 +1,9 @@
 import type { CacheEntry } from '../cache/CacheTier';
+import type { RedisCache } from '../cache/RedisCache';
 import { FallbackExhaustedError } from '../errors/FallbackExhaustedError';
 import { withTimeout } from '../timing/withTimeout';
 import { ChainHealth } from './ChainHealth';
+import { FleetSingleFlight } from './FleetSingleFlight';
 import {
   resolveFallbackOptions,
   type FallbackOptions,
@@ -31,6 +33,8 @@ export class Fallback<T, A extends unknown[]> {
    * (a fallback and a `cachedRoute` with the same key function) never read each other's entries.
    */
   private readonly namespace: string;
+  /** With `singleFlight: 'fleet'`: the Redis lease that makes one instance of the fleet call the sources. */
+  private readonly fleet: FleetSingleFlight | undefined;
 
   constructor(opts: FallbackOptions<T, A>) {
     this.o = resolveFallbackOptions(opts);
@@ -38,6 +42,7 @@ export class Fallback<T, A extends unknown[]> {
     this.namespace = `${this.name}:`;
     this.retainMs = this.o.ttlMs + this.o.staleTtlMs;
     this.health = new ChainHealth(this.name, this.o.logger, this.o.registry);
+    this.fleet = this.o.singleFlight === 'fleet' ? fleetOf(this.o) : undefined;
   }
 
   /**
@@ -125,6 +130,28 @@ export class Fallback<T, A extends unknown[]> {
       const ageMs = this.o.now() - entry.storedAt;
       if (ageMs < entry.ttlMs) return { value: entry.value as T, source: 'cache', ageMs };
     }
+    if (this.fleet === undefined) return this.fromSources(key, args, flight, entry);
+    return this.fleet.run(
+      key,
+      () => this.readFresh(key),
+      () => this.fromSources(key, args, flight, entry),
+    );
+  }
+
+  /** The fresh cached answer for `key`, or `undefined` (a miss, a stale entry, a failing tier). */
+  private async readFresh(key: string): Promise<FallbackResult<T> | undefined> {
+    const entry = await this.readCache(key);
+    if (entry === undefined) return undefined;
+    const ageMs = this.o.now() - entry.storedAt;
+    return ageMs < entry.ttlMs ? { value: entry.value as T, source: 'cache', ageMs } : undefined;
+  }
+
+  private async fromSources(
+    key: string,
+    args: A,
+    flight: Flight<T>,
+    entry: CacheEntry | undefined,
+  ): Promise<FallbackResult<T>> {
     const causes: unknown[] = [];
     const { sources, sourceTimeoutMs, name } = this.o;
     for (let i = 0; i < sources.length; i++) {
@@ -200,6 +227,11 @@ export class Fallback<T, A extends unknown[]> {
       this.health.writeBackFailed(err);
     }
   }
+}
+
+/** The fleet single flight of a chain on a RedisCache: its lease outlasts the sources' worst case. */
+function fleetOf<T, A extends unknown[]>(o: ResolvedFallbackOptions<T, A>): FleetSingleFlight {
+  return new FleetSingleFlight((o.cache as RedisCache).fleetLease(), o.sources.length * o.sourceTimeoutMs);
 }
 
 /**

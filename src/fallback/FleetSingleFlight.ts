@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { FleetLease } from '../cache/FleetLease';
+import { sleep } from '../retry/sleep';
+
+/** First wait of a waiter before it looks at the lease again, in milliseconds. */
+export const FIRST_POLL_MS = 5;
+/**
+ * Longest wait between two looks: a waiter answers at most this long (plus a round trip) after the
+ * holder's write, and a waiting instance sends about 1000 / this commands a second per key.
+ */
+export const MAX_POLL_MS = 20;
+/** After a lease command failed, calls skip the lease this long: a frozen Redis costs one bound, not two. */
+export const LEASE_BACKOFF_MS = 1000;
+
+/**
+ * One instance of the fleet calls the sources for a key at a time; the others wait for its entry.
+ * Runs inside the process single flight of a {@link Fallback}, so each instance takes part once
+ * per key, whatever its number of concurrent callers.
+ *
+ * - `SET NX` won: this instance is the holder; it runs the chain (whose write-back goes out before
+ *   the release, on the same connection, so a waiter never sees the lease gone before the entry) and
+ *   gives the lease back.
+ * - Lost: every few milliseconds (5, 10, 20, 20 … ms) it reads the entry and looks at the lease,
+ *   in one round trip: a fresh entry → answered from the cache; no fresh entry and the lease gone
+ *   (the holder failed, was cancelled, or died and its lease expired) → it tries to take the lease
+ *   itself, so a recovering database still sees one caller at a time. After `waitMs` (a holder and one successor) it calls the sources
+ *   itself.
+ * - Any lease command failing (Redis down: at once; frozen: after its bound) → the sources are
+ *   called at once, and lease commands are skipped for {@link LEASE_BACKOFF_MS}: the process
+ *   single flight is all that is left, and nothing ever waits on Redis beyond one bound.
+ *
+ * Polls rather than pub/sub: no subscriber connection to open and close per cache, nothing to
+ * route on Cluster, and a missed message cannot strand a waiter; the cost is at most
+ * {@link MAX_POLL_MS} of extra latency, measured in `bench/fleet.ts`.
+ */
+export class FleetSingleFlight {
+  private skipUntil = 0;
+
+  /** How long a lease lasts, in ms: the holder's sources at worst, plus two Redis bounds (its write). */
+  readonly leaseMs: number;
+  /**
+   * How long a waiter waits for an entry before calling the sources itself, in ms: two leases (the
+   * holder's, then one successor's when the holder failed or died) plus a poll and a Redis bound.
+   */
+  readonly waitMs: number;
+
+  /** `sourcesMs`: the longest the chain's sources may take (`sources.length × sourceTimeoutMs`). */
+  constructor(
+    private readonly lease: FleetLease,
+    sourcesMs: number,
+  ) {
+    this.leaseMs = sourcesMs + 2 * lease.commandTimeoutMs;
+    this.waitMs = 2 * this.leaseMs + MAX_POLL_MS + lease.commandTimeoutMs;
+  }
+
+  /**
+   * `callSources` once this instance may (holder, Redis failing, or waited long enough), or the
+   * entry the holder wrote (`readFresh`: the fresh cached answer, or `undefined`).
+   */
+  async run<R>(
+    key: string,
+    readFresh: () => Promise<R | undefined>,
+    callSources: () => Promise<R>,
+  ): Promise<R> {
+    if (Date.now() < this.skipUntil) return callSources();
+    const token = randomUUID();
+    let outcome: 'holder' | 'waited' | { fresh: R };
+    try {
+      outcome = await this.acquireOrWait(key, token, readFresh);
+    } catch {
+      this.skipUntil = Date.now() + LEASE_BACKOFF_MS;
+      return callSources();
+    }
+    if (outcome === 'waited') return callSources();
+    if (outcome !== 'holder') return outcome.fresh;
+    try {
+      return await callSources();
+    } finally {
+      // Fire and forget: a failed release only leaves the lease to expire.
+      this.lease.release(key, token).catch(() => undefined);
+    }
+  }
+
+  /** Takes the lease, or waits for the holder's entry, up to `waitMs`; rejects when Redis fails. */
+  private async acquireOrWait<R>(
+    key: string,
+    token: string,
+    readFresh: () => Promise<R | undefined>,
+  ): Promise<'holder' | 'waited' | { fresh: R }> {
+    const deadline = Date.now() + this.waitMs;
+    let pollMs = FIRST_POLL_MS;
+    while (!(await this.lease.acquire(key, token, this.leaseMs))) {
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) return 'waited';
+        await sleep(Math.min(pollMs, left));
+        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+        // Both at once, one round trip: the entry is seen as soon as it is written, before the
+        // holder's release; the lease gone without a fresh entry means it is ours to take.
+        const [fresh, held] = await Promise.all([readFresh(), this.lease.held(key)]);
+        if (fresh !== undefined) return { fresh };
+        if (!held) break;
+      }
+    }
+    return 'holder';
+  }
+}
