@@ -36,10 +36,7 @@ export class SourceRuns<R> {
     const forget = (): void => {
       if (this.runs.get(key) === run) this.runs.delete(key);
     };
-    run.promise.then(
-      () => (run.stored ?? Promise.resolve()).then(forget, forget),
-      forget,
-    );
+    run.promise.then(() => (run.stored ?? Promise.resolve()).then(forget, forget), forget);
     return run;
   }
 
