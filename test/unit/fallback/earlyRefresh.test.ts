@@ -326,7 +326,7 @@ describe('refresh options that cannot work together', () => {
     registry: false as const,
   };
   const bad = (opts: Record<string, unknown>) => () =>
-    fallback({ ...base, ...opts } as unknown as FallbackOptions<string, [string]>);
+    fallback({ ...base, ...opts });
 
   it.each([
     [{ staleWhileRevalidate: true }, 'staleWhileRevalidate', '`staleTtlMs` is 0'],
