@@ -123,6 +123,8 @@ export type {
   FallbackTier,
   SourceContext,
 } from './fallback/FallbackOptions';
+export { REFRESH_DEFAULTS } from './fallback/earlyRefresh';
+export type { EarlyRefreshOptions, RefreshOptions } from './fallback/earlyRefresh';
 
 // Outbox
 export { Outbox } from './outbox/Outbox';

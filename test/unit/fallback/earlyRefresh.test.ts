@@ -325,8 +325,7 @@ describe('refresh options that cannot work together', () => {
     sources: [() => 'v'],
     registry: false as const,
   };
-  const bad = (opts: Record<string, unknown>) => () =>
-    fallback({ ...base, ...opts });
+  const bad = (opts: Record<string, unknown>) => () => fallback({ ...base, ...opts });
 
   it.each([
     [{ staleWhileRevalidate: true }, 'staleWhileRevalidate', '`staleTtlMs` is 0'],
