@@ -126,6 +126,8 @@ export type {
   SingleFlight,
   SourceContext,
 } from './fallback/FallbackOptions';
+export { REFRESH_DEFAULTS } from './fallback/earlyRefresh';
+export type { EarlyRefreshOptions, RefreshOptions } from './fallback/earlyRefresh';
 
 // Outbox
 export { Outbox } from './outbox/Outbox';

@@ -4,6 +4,11 @@ import type { Registry } from 'prom-client';
 import { isCacheTier, type CacheTier } from '../../src/cache/CacheTier';
 import { ConfigError } from '../../src/errors/ConfigError';
 import { resolveLogger } from '../../src/logging/resolveLogger';
+import {
+  resolveRefreshPolicy,
+  type RefreshOptions,
+  type RefreshPolicy,
+} from '../../src/fallback/earlyRefresh';
 import { resolveRegistry } from '../../src/metrics/registry';
 import {
   assertFunction,
@@ -14,8 +19,12 @@ import {
   optionalNumber,
 } from '../../src/validation/assert';
 
-/** Options of {@link cachedRoute}. */
-export interface CachedRouteOptions {
+/**
+ * Options of {@link cachedRoute}. With `earlyRefresh` or `staleWhileRevalidate`
+ * ({@link RefreshOptions}), one request at a time refreshes a key at the origin while the others
+ * are answered from the cache.
+ */
+export interface CachedRouteOptions extends RefreshOptions {
   /** Names the route in metrics (`statuskit_fallback_total{name}`) and logs. */
   name: string;
   /** Where response bodies are kept: a `MemoryCache`, a `RedisCache` or your own tier. */
@@ -36,7 +45,8 @@ export interface CachedRouteOptions {
   /** How long a cached body is fresh, in milliseconds (`0`: cache only as a stale backup). */
   ttlMs: number;
   /**
-   * How long after `ttlMs` a cached body may still be served when the route fails.
+   * How long after `ttlMs` a cached body may still be served: when the route fails, and with
+   * `staleWhileRevalidate` while another request refreshes it.
    * @default 0
    */
   staleTtlMs?: number;
@@ -82,6 +92,7 @@ export interface ResolvedCachedRouteOptions {
   logger: Logger;
   registry: Registry | undefined;
   now: () => number;
+  refresh: RefreshPolicy;
 }
 
 /** Validates `opts` (ConfigError naming the option) and resolves every default, without touching `opts`. */
@@ -90,6 +101,11 @@ export function resolveCachedRouteOptions(opts: CachedRouteOptions): ResolvedCac
   if (!isCacheTier(o.cache)) {
     throw new ConfigError('cache', o.cache, 'a CacheTier (an object with get, set and delete)');
   }
+  const ttlMs = assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true });
+  const staleTtlMs = optionalNumber('staleTtlMs', o.staleTtlMs, CACHED_ROUTE_DEFAULTS.staleTtlMs, {
+    min: 0,
+    allowInfinity: true,
+  });
   return {
     name: assertNonEmptyString('name', o.name),
     cache: o.cache,
@@ -98,15 +114,13 @@ export function resolveCachedRouteOptions(opts: CachedRouteOptions): ResolvedCac
       o.authenticated === undefined
         ? CACHED_ROUTE_DEFAULTS.authenticated
         : assertOneOf('authenticated', o.authenticated, AUTHENTICATED_MODES),
-    ttlMs: assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true }),
-    staleTtlMs: optionalNumber('staleTtlMs', o.staleTtlMs, CACHED_ROUTE_DEFAULTS.staleTtlMs, {
-      min: 0,
-      allowInfinity: true,
-    }),
+    ttlMs,
+    staleTtlMs,
     stub: o.stub === undefined ? undefined : assertFunction<(req: Request) => unknown>('stub', o.stub),
     timeoutMs: optionalNumber('timeoutMs', o.timeoutMs, CACHED_ROUTE_DEFAULTS.timeoutMs, { min: 0 }),
     logger: resolveLogger(o.logger, 'cachedRoute'),
     registry: resolveRegistry(o.registry),
     now: o.now === undefined ? CACHED_ROUTE_DEFAULTS.now : assertFunction<() => number>('now', o.now),
+    refresh: resolveRefreshPolicy(o, { ttlMs, staleTtlMs, hasCache: true }),
   };
 }

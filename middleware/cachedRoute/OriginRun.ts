@@ -15,6 +15,7 @@ import {
 } from './responseHeaders';
 import type { ResolvedCachedRouteOptions } from './CachedRouteOptions';
 import { HeaderWatch } from './HeaderWatch';
+import type { RefreshGate } from './RefreshGate';
 import {
   replayableHeaders,
   restoreHeaders,
@@ -30,6 +31,8 @@ export interface RouteContext {
   readonly health: ChainHealth;
   /** `ttlMs + staleTtlMs`: how long Redis (or memory) keeps a body. */
   readonly retainMs: number;
+  /** Which keys a request is refreshing (`earlyRefresh`, `staleWhileRevalidate`). */
+  readonly gate: RefreshGate;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -52,6 +55,8 @@ export class OriginRun {
   private readonly params: Request['params'];
   /** The response's headers when the route started: earlier middleware's, not the route's. */
   private readonly before: OutgoingHttpHeaders;
+  /** When the route started: the entry records how long it took, which early refresh weighs. */
+  private readonly startedAt: number;
 
   constructor(
     private readonly ctx: RouteContext,
@@ -60,7 +65,10 @@ export class OriginRun {
     private readonly next: NextFunction,
     private readonly key: string | undefined,
     private readonly stale: CacheEntry<CachedBody> | undefined,
+    /** Let through to refresh `stale` while it is still fresh (`earlyRefresh`). */
+    private readonly early = false,
   ) {
+    this.startedAt = ctx.o.now();
     this.end = endOf(res);
     this.params = req.params;
     this.before = res.getHeaders();
@@ -97,7 +105,9 @@ export class OriginRun {
     if (this.res.headersSent) return this.end.apply(this.res, args);
     const body = this.tagOrigin(status, args);
     if (body === undefined) return this.end.apply(this.res, args);
-    const watch = new HeaderWatch(this.res, (stored) => originStatus(this.stale !== undefined, stored));
+    const watch = new HeaderWatch(this.res, (stored) =>
+      originStatus(this.stale !== undefined, stored, this.early),
+    );
     let result: unknown;
     try {
       result = this.end.apply(this.res, args);
@@ -137,7 +147,7 @@ export class OriginRun {
     }
     const body = retainMs > 0 ? cacheableBody(this.res, args[0], args[1]) : undefined;
     const stored = body !== undefined && storableVary(this.res) !== undefined;
-    this.res.setHeader('Cache-Status', originStatus(this.stale !== undefined, stored));
+    this.res.setHeader('Cache-Status', originStatus(this.stale !== undefined, stored, this.early));
     return body;
   }
 
@@ -151,10 +161,16 @@ export class OriginRun {
     if (vary === undefined || key === undefined) return;
     const { o } = this.ctx;
     const storedAt = o.now();
+    const sourceMs = storedAt - this.startedAt;
     const headers = replayableHeaders(this.res, this.before);
-    const entry: CacheEntry<CachedBody> = { value: { status, body, headers }, storedAt, ttlMs: o.ttlMs };
+    const entry: CacheEntry<CachedBody> = {
+      value: { status, body, headers },
+      storedAt,
+      ttlMs: o.ttlMs,
+      sourceMs,
+    };
     if (vary.length === 0) return this.write(key, entry);
-    const record: CacheEntry<VaryRecord> = { value: { vary }, storedAt, ttlMs: o.ttlMs };
+    const record: CacheEntry<VaryRecord> = { value: { vary }, storedAt, ttlMs: o.ttlMs, sourceMs };
     this.write(key, record);
     this.write(variantKey(key, vary, this.req), entry);
   }
@@ -182,12 +198,14 @@ export class OriginRun {
       const ageMs = o.now() - stale.storedAt;
       if (ageMs < stale.ttlMs + o.staleTtlMs) {
         this.state = 'answered';
-        health.count.stale.inc();
-        health.answered('stale', [cause]);
+        // An early refresh that failed falls back on a body still fresh: a cache answer, truthfully.
+        const tier = ageMs < stale.ttlMs ? 'cache' : 'stale';
+        health.count[tier].inc();
+        health.answered(tier, [cause]);
         const status = rescueStatus('stale', failure, ageMs - stale.ttlMs);
         restoreHeaders(this.res, this.before);
         clearBodyHeaders(this.res);
-        answerJson(this.res, this.end, stale.value, 'stale', status, ageMs);
+        answerJson(this.res, this.end, stale.value, tier, status, ageMs);
         return true;
       }
     }

@@ -1,10 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CacheEntry } from '../../src/cache/CacheTier';
 import { ChainHealth } from '../../src/fallback/ChainHealth';
-import { answerJson, endOf, hitStatus } from './responseHeaders';
+import { refreshDue } from '../../src/fallback/earlyRefresh';
+import { answerJson, endOf, hitStatus, revalidateStatus } from './responseHeaders';
 import { resolveCachedRouteOptions, type CachedRouteOptions } from './CachedRouteOptions';
 import { OriginRun, type RouteContext } from './OriginRun';
 import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './CachedBody';
+import { RefreshGate } from './RefreshGate';
 
 /**
  * Route-level cache with graceful degradation, behaving as a shared HTTP cache: serves a fresh
@@ -40,6 +42,7 @@ export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
     o,
     health: new ChainHealth(o.name, o.logger, o.registry),
     retainMs: o.ttlMs + o.staleTtlMs,
+    gate: new RefreshGate(),
   };
   const cache = o.cache;
   const namespace = `${o.name}:`;
@@ -118,10 +121,22 @@ function serve(
     const cached =
       entry !== undefined && isCachedBody(entry.value) ? (entry as CacheEntry<CachedBody>) : undefined;
     if (cached !== undefined) {
-      const ageMs = ctx.o.now() - cached.storedAt;
+      const now = ctx.o.now();
+      const ageMs = now - cached.storedAt;
+      const { beta, random, staleWhileRevalidate } = ctx.o.refresh;
       if (ageMs < cached.ttlMs) {
+        // A request chosen to refresh a body ahead of expiry runs the route; the others keep hitting.
+        if (beta !== undefined && refreshDue(cached, now, beta, random) && ctx.gate.claim(key, res)) {
+          return new OriginRun(ctx, req, res, next, key, cached, true).start();
+        }
         ctx.health.count.cache.inc();
         answerJson(res, endOf(res), cached.value, 'cache', hitStatus(cached.ttlMs - ageMs), ageMs);
+        return;
+      }
+      if (staleWhileRevalidate && ageMs < cached.ttlMs + ctx.o.staleTtlMs && !ctx.gate.claim(key, res)) {
+        ctx.health.count.stale.inc();
+        const status = revalidateStatus(ageMs - cached.ttlMs);
+        answerJson(res, endOf(res), cached.value, 'stale', status, ageMs);
         return;
       }
     }

@@ -32,9 +32,21 @@ export function hitStatus(ttlLeftMs: number): string {
   return `${CACHE_NAME}; hit; ttl=${Math.floor(ttlLeftMs / 1000)}`;
 }
 
-/** `Cache-Status` of an answer the route produced (`stored` when it went to the cache). */
-export function originStatus(hadStale: boolean, stored: boolean): string {
-  return `${CACHE_NAME}; fwd=${hadStale ? 'stale' : 'miss'}${stored ? '; stored' : ''}`;
+/**
+ * `Cache-Status` of an answer the route produced (`stored` when it went to the cache; `early` when
+ * the request was let through to refresh a body still fresh, which the cache treats as due).
+ */
+export function originStatus(hadStale: boolean, stored: boolean, early = false): string {
+  const s = `${CACHE_NAME}; fwd=${hadStale ? 'stale' : 'miss'}${stored ? '; stored' : ''}`;
+  return early ? `${s}; detail=early-refresh` : s;
+}
+
+/**
+ * `Cache-Status` of a stale body served at once while another request refreshes it
+ * (`staleWhileRevalidate`); the negative `ttl` says how long ago it went stale.
+ */
+export function revalidateStatus(ageOverMs: number): string {
+  return `${CACHE_NAME}; hit; ttl=${-Math.ceil(ageOverMs / 1000)}; detail=stale-while-revalidate`;
 }
 
 /** `Cache-Status` of an answer to a request with credentials, which the cache does not handle. */

@@ -10,6 +10,11 @@ export interface CacheEntry<T = unknown> {
   storedAt: number;
   /** How long the value is fresh after `storedAt`, in milliseconds (`Infinity`: forever). */
   ttlMs: number;
+  /**
+   * How long the source took to produce the value, in milliseconds: what early refresh weighs. Absent
+   * on entries stored before it was recorded; those are never refreshed early.
+   */
+  sourceMs?: number;
 }
 
 /**

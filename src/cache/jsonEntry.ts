@@ -2,11 +2,15 @@ import { StatuskitError } from '../errors/StatuskitError';
 import type { CacheEntry } from './CacheTier';
 import { UnserializableValueError } from './UnserializableValueError';
 
-/** The stored form of a {@link CacheEntry}: `t` is `null` for an infinite `ttlMs` (JSON has no Infinity). */
+/**
+ * The stored form of a {@link CacheEntry}: `t` is `null` for an infinite `ttlMs` (JSON has no
+ * Infinity); `d`, the source's duration, is absent when unknown (and in entries written before it).
+ */
 interface WireEntry {
   v: unknown;
   s: number;
   t: number | null;
+  d?: number;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -22,6 +26,7 @@ export function serializeEntry(key: string, entry: CacheEntry): string {
     s: entry.storedAt,
     t: Number.isFinite(entry.ttlMs) ? entry.ttlMs : null,
   };
+  if (entry.sourceMs !== undefined && Number.isFinite(entry.sourceMs)) wire.d = entry.sourceMs;
   return JSON.stringify(wire);
 }
 
@@ -42,7 +47,9 @@ export function deserializeEntry(key: string, text: string): CacheEntry {
   ) {
     throw notAnEntry(key);
   }
-  return { value: wire.v, storedAt: wire.s, ttlMs: wire.t ?? Infinity };
+  const entry: CacheEntry = { value: wire.v, storedAt: wire.s, ttlMs: wire.t ?? Infinity };
+  if (typeof wire.d === 'number') entry.sourceMs = wire.d;
+  return entry;
 }
 
 function notAnEntry(key: string): StatuskitError {

@@ -8,6 +8,7 @@ import { RedisCache } from '../cache/RedisCache';
 import { ConfigError } from '../errors/ConfigError';
 import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
+import { resolveRefreshPolicy, type RefreshOptions, type RefreshPolicy } from './earlyRefresh';
 import {
   assertFunction,
   assertNonEmptyString,
@@ -50,10 +51,18 @@ export interface FallbackResult<T> {
   sourceIndex?: number;
   /** Age of the cached entry served, in milliseconds (`source: 'cache' | 'stale'` only). */
   ageMs?: number;
+  /**
+   * `true` when a background refresh of this key runs as this answer is served (`earlyRefresh` found
+   * the entry due, or `staleWhileRevalidate` served it stale): a fresher value is on its way.
+   */
+  revalidating?: true;
 }
 
-/** Options of {@link fallback}. */
-export interface FallbackOptions<T, A extends unknown[]> {
+/**
+ * Options of {@link fallback}. `earlyRefresh`, `staleWhileRevalidate` and `random`
+ * ({@link RefreshOptions}) refresh entries in the background so that callers do not wait.
+ */
+export interface FallbackOptions<T, A extends unknown[]> extends RefreshOptions {
   /** Names the chain in metrics (`statuskit_fallback_total{name}`), logs and errors. */
   name: string;
   /**
@@ -66,7 +75,8 @@ export interface FallbackOptions<T, A extends unknown[]> {
   /** How long a cached value is fresh, in milliseconds (`0`: cache only as a stale backup). */
   ttlMs: number;
   /**
-   * How long after `ttlMs` a cached value may still be served when every source fails.
+   * How long after `ttlMs` a cached value may still be served: when every source fails, and with
+   * `staleWhileRevalidate` while a background refresh runs.
    * @default 0
    */
   staleTtlMs?: number;
@@ -130,6 +140,7 @@ export interface ResolvedFallbackOptions<T, A extends unknown[]> {
   logger: Logger;
   registry: Registry | undefined;
   now: () => number;
+  refresh: RefreshPolicy;
 }
 
 /** Validates `opts` (ConfigError naming the option) and resolves every default, without touching `opts`. */
@@ -140,15 +151,17 @@ export function resolveFallbackOptions<T, A extends unknown[]>(
   if (o.cache !== undefined && !isCacheTier(o.cache)) {
     throw new ConfigError('cache', o.cache, 'a CacheTier (an object with get, set and delete)');
   }
+  const ttlMs = assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true });
+  const staleTtlMs = optionalNumber('staleTtlMs', o.staleTtlMs, FALLBACK_DEFAULTS.staleTtlMs, {
+    min: 0,
+    allowInfinity: true,
+  });
   const resolved: ResolvedFallbackOptions<T, A> = {
     name: assertNonEmptyString('name', o.name),
     key: assertFunction<(...args: A) => string>('key', o.key),
     cache: o.cache,
-    ttlMs: assertNumber('ttlMs', o.ttlMs, { min: 0, allowInfinity: true }),
-    staleTtlMs: optionalNumber('staleTtlMs', o.staleTtlMs, FALLBACK_DEFAULTS.staleTtlMs, {
-      min: 0,
-      allowInfinity: true,
-    }),
+    ttlMs,
+    staleTtlMs,
     sources: resolveSources<T, A>(o.sources),
     sourceTimeoutMs: optionalNumber('sourceTimeoutMs', o.sourceTimeoutMs, FALLBACK_DEFAULTS.sourceTimeoutMs, {
       min: 1,
@@ -162,6 +175,7 @@ export function resolveFallbackOptions<T, A extends unknown[]>(
     logger: resolveLogger(o.logger, 'fallback'),
     registry: resolveRegistry(o.registry),
     now: o.now === undefined ? FALLBACK_DEFAULTS.now : assertFunction<() => number>('now', o.now),
+    refresh: resolveRefreshPolicy(o, { ttlMs, staleTtlMs, hasCache: o.cache !== undefined }),
   };
   if (resolved.singleFlight === 'fleet') assertFleetWorks(resolved);
   return resolved;

@@ -2,7 +2,9 @@ import type { CacheEntry } from '../cache/CacheTier';
 import type { RedisCache } from '../cache/RedisCache';
 import { FallbackExhaustedError } from '../errors/FallbackExhaustedError';
 import { withTimeout } from '../timing/withTimeout';
+import { BackgroundRefresh } from './BackgroundRefresh';
 import { ChainHealth } from './ChainHealth';
+import { refreshDue } from './earlyRefresh';
 import { FleetSingleFlight } from './FleetSingleFlight';
 import {
   resolveFallbackOptions,
@@ -10,12 +12,7 @@ import {
   type FallbackResult,
   type ResolvedFallbackOptions,
 } from './FallbackOptions';
-
-/** One shared run of the chain for a key; `cancelled` (by `invalidate`) stops its write-back. */
-interface Flight<T> {
-  promise: Promise<FallbackResult<T>>;
-  cancelled: boolean;
-}
+import { SourceRuns, type SourceRun } from './SourceRuns';
 
 /**
  * A fallback chain: fresh cache entry → sources in order → stale entry → stub →
@@ -26,15 +23,20 @@ export class Fallback<T, A extends unknown[]> {
   readonly name: string;
   private readonly o: ResolvedFallbackOptions<T, A>;
   private readonly health: ChainHealth;
-  private readonly flights = new Map<string, Flight<T>>();
+  /** One cache read (and what follows it) per key, shared by concurrent callers. */
+  private readonly flights = new Map<string, Promise<FallbackResult<T>>>();
+  /** One run of the sources per key, shared by the flights that need it and by background refreshes. */
+  private readonly runs = new SourceRuns<FallbackResult<T>>();
+  /** Set when `earlyRefresh` or `staleWhileRevalidate` is on. */
+  private readonly refresher: BackgroundRefresh<T> | undefined;
+  /** With `singleFlight: 'fleet'`: the Redis lease that makes one instance of the fleet call the sources. */
+  private readonly fleet: FleetSingleFlight | undefined;
   private readonly retainMs: number;
   /**
    * `<name>:`, the start of every key this chain reads and writes: two components sharing a tier
    * (a fallback and a `cachedRoute` with the same key function) never read each other's entries.
    */
   private readonly namespace: string;
-  /** With `singleFlight: 'fleet'`: the Redis lease that makes one instance of the fleet call the sources. */
-  private readonly fleet: FleetSingleFlight | undefined;
 
   constructor(opts: FallbackOptions<T, A>) {
     this.o = resolveFallbackOptions(opts);
@@ -43,6 +45,10 @@ export class Fallback<T, A extends unknown[]> {
     this.retainMs = this.o.ttlMs + this.o.staleTtlMs;
     this.health = new ChainHealth(this.name, this.o.logger, this.o.registry);
     this.fleet = this.o.singleFlight === 'fleet' ? fleetOf(this.o) : undefined;
+    const { beta, staleWhileRevalidate } = this.o.refresh;
+    if (beta !== undefined || staleWhileRevalidate) {
+      this.refresher = new BackgroundRefresh<T>(this.name, this.o.logger, this.o.registry, this.runs);
+    }
   }
 
   /**
@@ -57,11 +63,11 @@ export class Fallback<T, A extends unknown[]> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const hit = this.peekFresh(key);
+    const hit = this.peekFresh(key, args);
     if (hit !== undefined) return Promise.resolve(hit);
     let flight = this.flights.get(key);
     if (flight === undefined) flight = this.start(key, args);
-    return flight.promise.then(this.countAnswer, this.countError);
+    return flight.then(this.countAnswer, this.countError);
   }
 
   /**
@@ -75,11 +81,8 @@ export class Fallback<T, A extends unknown[]> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const flight = this.flights.get(key);
-    if (flight !== undefined) {
-      flight.cancelled = true;
-      this.flights.delete(key);
-    }
+    this.flights.delete(key);
+    this.runs.cancel(key);
     return this.o.cache === undefined ? Promise.resolve() : this.o.cache.delete(key);
   }
 
@@ -94,7 +97,7 @@ export class Fallback<T, A extends unknown[]> {
   };
 
   /** A fresh hit from an in-process tier, answered without a promise tick per tier call. */
-  private peekFresh(key: string): FallbackResult<T> | undefined {
+  private peekFresh(key: string, args: A): FallbackResult<T> | undefined {
     const cache = this.o.cache;
     if (cache?.peek === undefined) return undefined;
     let entry: CacheEntry | undefined;
@@ -104,37 +107,65 @@ export class Fallback<T, A extends unknown[]> {
       return undefined; // the flight reads the tier again and reports the failure
     }
     if (entry === undefined) return undefined;
-    const ageMs = this.o.now() - entry.storedAt;
-    if (!(ageMs < entry.ttlMs)) return undefined;
+    const now = this.o.now();
+    if (!(now - entry.storedAt < entry.ttlMs)) return undefined;
     this.health.count.cache.inc();
-    return { value: entry.value as T, source: 'cache', ageMs };
+    return this.fresh(key, args, entry, now);
   }
 
-  private start(key: string, args: A): Flight<T> {
-    const flight: Flight<T> = {
-      promise: undefined as unknown as Promise<FallbackResult<T>>,
-      cancelled: false,
-    };
-    flight.promise = this.run(key, args, flight);
+  /** A fresh hit; with `earlyRefresh`, it may start a background refresh of the key first. */
+  private fresh(key: string, args: A, entry: CacheEntry, now: number): FallbackResult<T> {
+    const ageMs = now - entry.storedAt;
+    const { beta, random } = this.o.refresh;
+    if (beta === undefined || !refreshDue(entry, now, beta, random)) {
+      return { value: entry.value as T, source: 'cache', ageMs };
+    }
+    this.refreshInBackground(key, args, entry);
+    return { value: entry.value as T, source: 'cache', ageMs, revalidating: true };
+  }
+
+  /** Runs the sources for `key` without anyone waiting, unless a run for it is in flight already. */
+  private refreshInBackground(key: string, args: A, entry: CacheEntry): void {
+    this.refresher?.refresh(key, (run) => this.acrossFleet(key, args, entry, run));
+  }
+
+  private start(key: string, args: A): Promise<FallbackResult<T>> {
+    const flight = this.run(key, args);
     this.flights.set(key, flight);
     const forget = (): void => {
       if (this.flights.get(key) === flight) this.flights.delete(key);
     };
-    flight.promise.then(forget, forget);
+    flight.then(forget, forget);
     return flight;
   }
 
-  private async run(key: string, args: A, flight: Flight<T>): Promise<FallbackResult<T>> {
+  private async run(key: string, args: A): Promise<FallbackResult<T>> {
     const entry = await this.readCache(key);
     if (entry !== undefined) {
-      const ageMs = this.o.now() - entry.storedAt;
-      if (ageMs < entry.ttlMs) return { value: entry.value as T, source: 'cache', ageMs };
+      const now = this.o.now();
+      const ageMs = now - entry.storedAt;
+      if (ageMs < entry.ttlMs) return this.fresh(key, args, entry, now);
+      if (this.o.refresh.staleWhileRevalidate && ageMs < entry.ttlMs + this.o.staleTtlMs) {
+        this.refreshInBackground(key, args, entry);
+        return { value: entry.value as T, source: 'stale', ageMs, revalidating: true };
+      }
     }
-    if (this.fleet === undefined) return this.fromSources(key, args, flight, entry);
-    return this.fleet.run(
+    return this.runs.join(key, (run) => this.acrossFleet(key, args, entry, run)).promise;
+  }
+
+  /** {@link callSources}, behind the fleet's lease when `singleFlight` is `'fleet'`. */
+  private acrossFleet(
+    key: string,
+    args: A,
+    entry: CacheEntry | undefined,
+    run: SourceRun<FallbackResult<T>>,
+  ): Promise<FallbackResult<T>> {
+    const fleet = this.fleet;
+    if (fleet === undefined) return this.callSources(key, args, entry, run);
+    return fleet.run(
       key,
       () => this.readFresh(key),
-      () => this.fromSources(key, args, flight, entry),
+      () => this.callSources(key, args, entry, run),
     );
   }
 
@@ -146,14 +177,16 @@ export class Fallback<T, A extends unknown[]> {
     return ageMs < entry.ttlMs ? { value: entry.value as T, source: 'cache', ageMs } : undefined;
   }
 
-  private async fromSources(
+  /** Each source in turn, then the stale entry, the stub or {@link FallbackExhaustedError}. */
+  private async callSources(
     key: string,
     args: A,
-    flight: Flight<T>,
     entry: CacheEntry | undefined,
+    run: SourceRun<FallbackResult<T>>,
   ): Promise<FallbackResult<T>> {
     const causes: unknown[] = [];
     const { sources, sourceTimeoutMs, name } = this.o;
+    const startedAt = this.o.now();
     for (let i = 0; i < sources.length; i++) {
       const source = sources[i];
       try {
@@ -162,7 +195,7 @@ export class Fallback<T, A extends unknown[]> {
           sourceTimeoutMs,
           `fallback "${name}" source ${i}`,
         );
-        if (!flight.cancelled) this.writeBack(key, value);
+        if (!run.cancelled) run.stored = this.writeBack(key, value, startedAt);
         this.health.answered('source', causes, i);
         return { value, source: 'source', sourceIndex: i };
       } catch (err) {
@@ -216,15 +249,21 @@ export class Fallback<T, A extends unknown[]> {
     }
   }
 
-  /** Fire and forget: the answer never waits for the cache, and a failed write is only logged. */
-  private writeBack(key: string, value: T): void {
+  /**
+   * Fire and forget: the answer never waits for the cache, and a failed write is only logged. The
+   * entry records how long the sources took since `startedAt`, which early refresh weighs. Returns
+   * when the write settles (never rejects), so the run is kept until the entry has landed.
+   */
+  private writeBack(key: string, value: T, startedAt: number): Promise<void> | undefined {
     const cache = this.o.cache;
-    if (cache === undefined || !(this.retainMs > 0)) return;
-    const entry: CacheEntry<T> = { value, storedAt: this.o.now(), ttlMs: this.o.ttlMs };
+    if (cache === undefined || !(this.retainMs > 0)) return undefined;
+    const storedAt = this.o.now();
+    const entry: CacheEntry<T> = { value, storedAt, ttlMs: this.o.ttlMs, sourceMs: storedAt - startedAt };
     try {
-      cache.set(key, entry, this.retainMs).catch((err: unknown) => this.health.writeBackFailed(err));
+      return cache.set(key, entry, this.retainMs).catch((err: unknown) => this.health.writeBackFailed(err));
     } catch (err) {
       this.health.writeBackFailed(err);
+      return undefined;
     }
   }
 }

@@ -30,6 +30,11 @@ export const METRICS = {
     help: 'Fallback answers by tier served (cache, source, stale, stub, error)',
     labelNames: ['name', 'source'],
   },
+  fallbackRefreshes: {
+    name: 'statuskit_fallback_refreshes_total',
+    help: 'Background refreshes of fallback entries (early refresh, stale-while-revalidate) by outcome (ok, error)',
+    labelNames: ['name', 'outcome'],
+  },
   retryAttempts: {
     name: 'statuskit_retry_attempts_total',
     help: 'Retry attempts by outcome (success, retry, exhausted, budget)',

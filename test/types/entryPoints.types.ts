@@ -55,6 +55,7 @@ export const STATUSKIT_VALUES = [
   'Fallback',
   'fallback',
   'FALLBACK_DEFAULTS',
+  'REFRESH_DEFAULTS',
   'Outbox',
   'OUTBOX_DEFAULTS',
 ] as const satisfies ReadonlyArray<keyof typeof statuskit>;
