@@ -163,7 +163,11 @@ function routeRequest(kit: Kit, manager: DependencyManager): () => Promise<numbe
 /** The route handler's own work: the page of the latest snapshot, with the clock stitched in, as bytes. */
 function directRequest(kit: Kit, manager: DependencyManager): () => number {
   const answers = new kit.HealthAnswers(manager, kit.resolveHealthOptions(undefined, manager.appName));
-  return () => Buffer.from(answers.page().render(Date.now())).length;
+  return () => {
+    // An older tree renders a string that the handler then encodes; this one renders bytes.
+    const page: Buffer | string = answers.page().render(Date.now());
+    return typeof page === 'string' ? Buffer.from(page).length : page.length;
+  };
 }
 
 async function pageVariants(label: string, kit: Kit, deps: number): Promise<PageVariant[]> {

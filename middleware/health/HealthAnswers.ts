@@ -32,7 +32,7 @@ interface Frame {
   healthJson?: PreparedAnswer;
   publicHealthJson?: PreparedAnswer;
   details?: PreparedAnswer;
-  page?: { statusCode: number; render: (now: number) => string };
+  page?: { statusCode: number; render: (now: number) => Buffer };
   readonly byId: Map<string, PreparedAnswer>;
 }
 
@@ -130,14 +130,14 @@ export class HealthAnswers {
   }
 
   /** The HTML status page of the latest snapshot: status code and a renderer taking the clock. */
-  page(): { statusCode: number; render: (now: number) => string } {
+  page(): { statusCode: number; render: (now: number) => Buffer } {
     const f = this.current();
     f.page ??= this.pageOf(f.set, f.draining);
     return f.page;
   }
 
   /** The HTML status page of `set`. */
-  pageOf(set: CheckResultSet, draining: boolean): { statusCode: number; render: (now: number) => string } {
+  pageOf(set: CheckResultSet, draining: boolean): { statusCode: number; render: (now: number) => Buffer } {
     const code = this.codeFor(set.systemStatus, draining);
     const report = buildDetailedReport(set, this.reportContext(draining, code));
     return {

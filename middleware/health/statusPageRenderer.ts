@@ -139,10 +139,12 @@ export interface StatusPageOptions {
 
 /**
  * Renders the report as a self-contained HTML page. Everything but the server's clock is rendered
- * once: the returned function only stitches the current time in (the inline script turns the result
- * timestamps into ages with it), so serving the page costs one string concatenation.
+ * and encoded once: the returned function only stitches the current time's bytes between the two
+ * encoded halves (the inline script turns the result timestamps into ages with it). Encoding the
+ * page per request instead cost milliseconds at 100 dependencies: the halves are long concatenated
+ * strings that V8 would flatten again for every request.
  */
-export function statusPageRenderer(report: DetailedReport, opts: StatusPageOptions): (now: number) => string {
+export function statusPageRenderer(report: DetailedReport, opts: StatusPageOptions): (now: number) => Buffer {
   const rows: string[] = [];
   let count = 0;
   for (const status of CheckStatus.values) {
@@ -168,12 +170,17 @@ export function statusPageRenderer(report: DetailedReport, opts: StatusPageOptio
     `<main>${systemChanges(report.history)}<table><thead><tr><th>Dependency</th><th>Status</th><th>Urgency</th><th>Message</th><th>Recent changes</th>` +
     `<th>Checked</th><th>Last known good</th></tr></thead><tbody>${body}</tbody></table></main>` +
     `<script>${SCRIPT}</script></body></html>`;
-  return (now: number) => head + String(now) + tail;
+  const headBytes = Buffer.from(head);
+  const tailBytes = Buffer.from(tail);
+  const fixed = headBytes.length + tailBytes.length;
+  return (now: number) => {
+    const clock = Buffer.from(String(now), 'latin1');
+    return Buffer.concat([headBytes, clock, tailBytes], fixed + clock.length);
+  };
 }
 
 /** Writes the HTML status page with its strict Content-Security-Policy. */
-export function sendHtml(res: ServerResponse, statusCode: number, html: string): void {
-  const body = Buffer.from(html);
+export function sendHtml(res: ServerResponse, statusCode: number, body: Buffer): void {
   res.statusCode = statusCode;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Length', body.length);
