@@ -155,21 +155,25 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   return skipUnlessHealthPath(router);
 }
 
+/** `/startupz` (any case, query string, one trailing slash); most other paths fail on the 'z'. */
+function isStartupPath(url: string): boolean {
+  return (url.charCodeAt(8) | 0x20) === 0x7a && probeOf(url) === 'startupz';
+}
+
 /**
  * The hot path: every request of the app passes here first, and most are not health routes.
  * Entering an Express Router costs a few microseconds (its layer stack and `next` machinery), so
  * requests whose path cannot be one of ours (`/healthcheck…`, `/livez`, `/readyz` all start with
  * h, l or r, in any case) skip it with one character test. Many app paths start with s (`/shop`,
- * `/static`), so those enter only when the whole path is `/startupz`. The result is still the
+ * `/static`), so those enter only when the whole path is `/startupz` (one more character test
+ * turns most of them away). The result is still the
  * Router (its methods and stack are reached through the prototype), so callers may still treat it
  * as one.
  */
 function skipUnlessHealthPath(router: Router): Router {
   const handle = function statuskitHealthRoutes(req: Request, res: Response, next: NextFunction): void {
     const c = req.url.charCodeAt(1) | 0x20; // lower-case ASCII letter
-    if (c === 0x73 ? probeOf(req.url) !== 'startupz' : c !== 0x68 && c !== 0x6c && c !== 0x72) {
-      return next();
-    }
+    if (c === 0x73 ? !isStartupPath(req.url) : c !== 0x68 && c !== 0x6c && c !== 0x72) return next();
     router(req, res, next);
   };
   return Object.setPrototypeOf(handle, router) as Router;
