@@ -23,7 +23,7 @@ statuskit demo shop on ${base}  (${redisUrl ? `Redis at ${redisUrl.replace(/\/\/
   shop:           ${base}/products/1   ${base}/products   POST ${base}/orders
   health (LB):    ${base}/healthcheck
   status page:    ${base}/healthcheck/details   (open in a browser from this machine)
-  probes:         ${base}/livez   ${base}/readyz
+  probes:         ${base}/livez   ${base}/readyz   ${base}/startupz
   metrics:        ${base}/metrics
   flags:          curl ${auth} ${base}/admin/flags
   break things:   curl -X PUT ${auth} -H 'Content-Type: application/json' -d '{"mode":"failing"}' ${base}/admin/simulate/product-db

@@ -10,6 +10,7 @@ import {
 import { buildHealthJson, HEALTH_JSON_TYPE } from './buildHealthJson';
 import type { ResolvedHealthOptions } from './HealthRoutesOptions';
 import type { HealthSource } from '../HealthSource';
+import { isDegradedAnswer, markDegraded } from './probeAnswers';
 import { statusPageRenderer } from './statusPageRenderer';
 
 /** A serialised answer, ready to write. */
@@ -17,6 +18,8 @@ export interface PreparedAnswer {
   readonly statusCode: number;
   readonly contentType: string;
   readonly body: Buffer;
+  /** Send `x-envoy-degraded: true` with it (decided when the answer is prepared, not per request). */
+  readonly degraded?: boolean;
 }
 
 /** JSON content type of every JSON answer. */
@@ -32,8 +35,16 @@ interface Frame {
   healthJson?: PreparedAnswer;
   publicHealthJson?: PreparedAnswer;
   details?: PreparedAnswer;
-  page?: { statusCode: number; render: (now: number) => Buffer };
+  page?: PreparedPage;
   readonly byId: Map<string, PreparedAnswer>;
+}
+
+/** The HTML status page of one snapshot: its status code, a renderer taking the clock, the header flag. */
+export interface PreparedPage {
+  readonly statusCode: number;
+  readonly render: (now: number) => Buffer;
+  /** Send `x-envoy-degraded: true` with it. */
+  readonly degraded: boolean;
 }
 
 /** Serialises `value` once into a {@link PreparedAnswer}. */
@@ -64,6 +75,11 @@ export class HealthAnswers {
     return this.opts.statusCodes[draining ? 'DRAINING' : status];
   }
 
+  /** Whether an answer with `code` for a system in `status` carries `x-envoy-degraded`. */
+  private degraded(code: number, status: CheckStatus): boolean {
+    return this.opts.degradedHeader && isDegradedAnswer(code, status);
+  }
+
   private current(): Frame {
     const m = this.manager;
     const f = this.frame;
@@ -92,7 +108,8 @@ export class HealthAnswers {
     const f = this.current();
     if (f.lb === undefined) {
       const code = this.codeFor(f.set.systemStatus, f.draining);
-      f.lb = prepare(code, JSON_TYPE, buildSummary(f.set, this.reportContext(f.draining, code)));
+      const answer = prepare(code, JSON_TYPE, buildSummary(f.set, this.reportContext(f.draining, code)));
+      f.lb = markDegraded(answer, this.degraded(code, f.set.systemStatus));
     }
     return f.lb;
   }
@@ -113,7 +130,12 @@ export class HealthAnswers {
 
   private healthJsonOf(f: Frame, full: boolean): PreparedAnswer {
     const code = this.codeFor(f.set.systemStatus, f.draining);
-    return prepare(code, HEALTH_JSON_TYPE, buildHealthJson(f.set, this.opts.appName, f.draining, full));
+    const answer = prepare(
+      code,
+      HEALTH_JSON_TYPE,
+      buildHealthJson(f.set, this.opts.appName, f.draining, full),
+    );
+    return markDegraded(answer, this.degraded(code, f.set.systemStatus));
   }
 
   /** The detailed report of the latest snapshot. */
@@ -126,23 +148,25 @@ export class HealthAnswers {
   /** The detailed report of `set` (used for fresh evaluations too). */
   report(set: CheckResultSet, draining: boolean): PreparedAnswer {
     const code = this.codeFor(set.systemStatus, draining);
-    return prepare(code, JSON_TYPE, buildDetailedReport(set, this.reportContext(draining, code)));
+    const answer = prepare(code, JSON_TYPE, buildDetailedReport(set, this.reportContext(draining, code)));
+    return markDegraded(answer, this.degraded(code, set.systemStatus));
   }
 
   /** The HTML status page of the latest snapshot: status code and a renderer taking the clock. */
-  page(): { statusCode: number; render: (now: number) => Buffer } {
+  page(): PreparedPage {
     const f = this.current();
     f.page ??= this.pageOf(f.set, f.draining);
     return f.page;
   }
 
   /** The HTML status page of `set`. */
-  pageOf(set: CheckResultSet, draining: boolean): { statusCode: number; render: (now: number) => Buffer } {
+  pageOf(set: CheckResultSet, draining: boolean): PreparedPage {
     const code = this.codeFor(set.systemStatus, draining);
     const report = buildDetailedReport(set, this.reportContext(draining, code));
     return {
       statusCode: code,
       render: statusPageRenderer(report, { refreshSeconds: this.opts.refreshSeconds, draining }),
+      degraded: this.degraded(code, set.systemStatus),
     };
   }
 

@@ -47,6 +47,14 @@ export interface HealthRoutesOptions {
    * @default false
    */
   publicDetails?: boolean;
+  /**
+   * Add `x-envoy-degraded: true` to every 2xx answer of `/healthcheck` (and its JSON, details,
+   * live and HTML views) and of `/readyz` while the system is not `OK`: an Envoy active HTTP health
+   * check then marks the host degraded (it gets traffic only when healthy hosts run short) instead
+   * of healthy. Never on a 5xx answer, `/livez`, `/startupz` or a per-dependency result.
+   * @default false
+   */
+  degradedHeader?: boolean;
 }
 
 /** Defaults of {@link HealthRoutesOptions}. */
@@ -56,6 +64,7 @@ export const HEALTH_ROUTES_DEFAULTS = Object.freeze({
   appName: 'app',
   refreshSeconds: 5,
   publicDetails: false,
+  degradedHeader: false,
 });
 
 /** {@link HealthRoutesOptions} after validation and defaulting. */
@@ -67,6 +76,7 @@ export interface ResolvedHealthOptions {
   hostname: string;
   refreshSeconds: number;
   publicDetails: boolean;
+  degradedHeader: boolean;
 }
 
 const STATES: readonly HealthState[] = ['OK', 'MINOR', 'MAJOR', 'OUTAGE', 'DRAINING'];
@@ -109,5 +119,7 @@ export function resolveHealthOptions(opts: unknown, managerAppName: unknown): Re
     }),
     publicDetails:
       o.publicDetails === undefined ? D.publicDetails : assertBoolean('publicDetails', o.publicDetails),
+    degradedHeader:
+      o.degradedHeader === undefined ? D.degradedHeader : assertBoolean('degradedHeader', o.degradedHeader),
   };
 }

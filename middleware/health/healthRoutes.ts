@@ -6,8 +6,16 @@ import { resolveHealthOptions, type HealthRoutesOptions } from './HealthRoutesOp
 import type { HealthSource } from '../HealthSource';
 import { privateAccessRule, privateGuard } from './privateAccess';
 import { wantsHealthJson, wantsHtml } from './negotiation';
-import { LIVE, readinessAnswer, writePrepared } from './probeAnswers';
+import { LIVE, readinessAnswer, startupAnswer, watchStartup, writePrepared } from './probeAnswers';
+import { probeOf } from './serveProbesFirst';
 import { sendHtml } from './statusPageRenderer';
+import type { PreparedPage } from './HealthAnswers';
+
+/** Writes the HTML status page, with `x-envoy-degraded` when it is marked so. */
+function writePage(res: Response, page: PreparedPage): void {
+  if (page.degraded) res.setHeader('x-envoy-degraded', 'true');
+  sendHtml(res, page.statusCode, page.render(Date.now()));
+}
 
 const EVALUATION_FAILED = prepare(500, JSON_TYPE, { error: 'evaluation_failed' });
 
@@ -49,7 +57,11 @@ function assertManager(manager: unknown): asserts manager is HealthSource {
  *   (`manager.evaluateAll()`; runs in flight are shared, each bounded by its timeout) (private).
  * - `/healthcheck/:id` — one dependency's result; 503 when OUTAGE; 404 unknown (private).
  * - `/livez` — 200 `ok` while the process serves. `/readyz` — 503 before the first round of checks
- *   finished, while draining and on OUTAGE.
+ *   finished, while draining and on OUTAGE. `/startupz` — 503 until the first round of checks
+ *   finished, then 200 for good (a Kubernetes `startupProbe`).
+ *
+ * With `degradedHeader: true`, the 2xx answers of `/healthcheck` (every view) and `/readyz` carry
+ * `x-envoy-degraded: true` while the system is MINOR or MAJOR, for Envoy's active health checks.
  *
  * Private views answer loopback clients and `Authorization: Bearer <token>`; others get 401 (token
  * configured) or 404.
@@ -61,6 +73,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   assertManager(manager);
   const o = resolveHealthOptions(opts, manager.appName);
   const answers = new HealthAnswers(manager, o);
+  watchStartup(manager);
   const guard = privateGuard(o.token, o.privateAccess);
   const maySeePrivate = privateAccessRule(o.token, o.privateAccess);
   const router = Router();
@@ -79,8 +92,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   router.get('/healthcheck/details', function statuskitHealthDetails(req: Request, res: Response) {
     if (!guard(req, res)) return;
     if (wantsHtml(req)) {
-      const page = answers.page();
-      sendHtml(res, page.statusCode, page.render(Date.now()));
+      writePage(res, answers.page());
       return;
     }
     res.setHeader('Vary', 'Accept');
@@ -93,8 +105,7 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
     try {
       const set = await (manager.evaluateAll ? manager.evaluateAll() : manager.evaluate());
       if (wantsHtml(req)) {
-        const page = answers.pageOf(set, manager.draining);
-        sendHtml(res, page.statusCode, page.render(Date.now()));
+        writePage(res, answers.pageOf(set, manager.draining));
         return;
       }
       answer = answers.report(set, manager.draining);
@@ -117,7 +128,11 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   });
 
   router.get('/readyz', function statuskitReadyz(_req: Request, res: Response) {
-    writePrepared(res, readinessAnswer(manager));
+    writePrepared(res, readinessAnswer(manager, o.degradedHeader));
+  });
+
+  router.get('/startupz', function statuskitStartupz(_req: Request, res: Response) {
+    writePrepared(res, startupAnswer(manager));
   });
 
   // A malformed path such as /healthcheck/%zz makes Express's parameter decoding throw a URIError
@@ -140,17 +155,25 @@ export function healthRoutes(manager: HealthSource, opts?: HealthRoutesOptions):
   return skipUnlessHealthPath(router);
 }
 
+/** `/startupz` (any case, query string, one trailing slash); most other paths fail on the 'z'. */
+function isStartupPath(url: string): boolean {
+  return (url.charCodeAt(8) | 0x20) === 0x7a && probeOf(url) === 'startupz';
+}
+
 /**
  * The hot path: every request of the app passes here first, and most are not health routes.
  * Entering an Express Router costs a few microseconds (its layer stack and `next` machinery), so
  * requests whose path cannot be one of ours (`/healthcheck…`, `/livez`, `/readyz` all start with
- * h, l or r, in any case) skip it with one character test. The result is still the Router (its
- * methods and stack are reached through the prototype), so callers may still treat it as one.
+ * h, l or r, in any case) skip it with one character test. Many app paths start with s (`/shop`,
+ * `/static`), so those enter only when the whole path is `/startupz` (one more character test
+ * turns most of them away). The result is still the
+ * Router (its methods and stack are reached through the prototype), so callers may still treat it
+ * as one.
  */
 function skipUnlessHealthPath(router: Router): Router {
   const handle = function statuskitHealthRoutes(req: Request, res: Response, next: NextFunction): void {
     const c = req.url.charCodeAt(1) | 0x20; // lower-case ASCII letter
-    if (c !== 0x68 && c !== 0x6c && c !== 0x72) return next();
+    if (c === 0x73 ? !isStartupPath(req.url) : c !== 0x68 && c !== 0x6c && c !== 0x72) return next();
     router(req, res, next);
   };
   return Object.setPrototypeOf(handle, router) as Router;

@@ -7,9 +7,9 @@ import { waitFor } from './waitFor';
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/examples/demo/main.js');
 
-/** Builds `dist/` when a test runs without `npm test` having built it. */
-export function ensureBuilt(): void {
-  if (!fs.existsSync(MAIN))
+/** Builds `dist/` when a test runs without `npm test` having built it (`file`: the output it needs). */
+export function ensureBuilt(file = MAIN): void {
+  if (!fs.existsSync(file))
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
 }
 

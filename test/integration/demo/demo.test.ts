@@ -1,9 +1,27 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import YAML from 'yaml';
 import { DemoProcess } from '../../support/DemoProcess';
 import { RedisServer } from '../../support/RedisServer';
+
+const root = path.resolve(__dirname, '../../..');
+
+/**
+ * The exec form of the demo Dockerfile's `HEALTHCHECK … CMD [...]`. No Docker engine runs in the
+ * suite: the command is read here and run as Docker would run it inside the image.
+ */
+function healthcheckCommand(): string[] {
+  const dockerfile = fs.readFileSync(path.join(root, 'examples/demo/Dockerfile'), 'utf8');
+  const line = dockerfile
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .find((l) => l.startsWith('HEALTHCHECK '));
+  const exec = /\bCMD (\[.*\])\s*$/.exec(line ?? '');
+  if (exec === null) throw new Error('the demo Dockerfile has no HEALTHCHECK in exec form');
+  return JSON.parse(exec[1]) as string[];
+}
 
 type Report = { condition: string; results: Record<string, { id: string; status: string }[]> };
 
@@ -110,6 +128,18 @@ describe('the demo shop on its embedded defaults, as the README walks through it
     expect(await deferred.json()).toMatchObject({ status: 'payment_deferred' });
     expect((await order({ productId: 'nope' })).status).toBe(400);
   });
+
+  it('passes its image’s HEALTHCHECK, run as Docker runs it (WORKDIR the repository, PORT set)', () => {
+    const [node, ...args] = healthcheckCommand();
+    expect(node).toBe('node');
+    const out = execFileSync(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, PORT: String(demo.port) },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(out).toBe(`200 http://127.0.0.1:${demo.port}/readyz ok\n`);
+  });
 });
 
 describe('the demo shop with REDIS_URL set', () => {
@@ -163,7 +193,6 @@ describe('the demo shop with REDIS_URL set', () => {
 });
 
 describe('the observability stack for users (docker-compose, Prometheus, Grafana)', () => {
-  const root = path.resolve(__dirname, '../../..');
   const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
 
   it('docker-compose.yml is valid YAML with Redis, PostgreSQL, the demo, Prometheus and Grafana, and every mounted file exists', () => {
@@ -188,6 +217,18 @@ describe('the observability stack for users (docker-compose, Prometheus, Grafana
       metrics_path: '/metrics',
       static_configs: [{ targets: ['demo:3000'] }],
     });
+  });
+
+  it('the image’s HEALTHCHECK runs the package bin statuskit-probe, which its npm run build makes', () => {
+    const [node, script, ...args] = healthcheckCommand();
+    expect(node).toBe('node');
+    const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
+    expect(path.normalize(script)).toBe(path.normalize(pkg.bin['statuskit-probe']));
+    expect(fs.existsSync(path.join(root, script))).toBe(true);
+    expect(args).toEqual(['--timeout', expect.stringMatching(/^\d+$/)]);
+    // The probe gives up before Docker would kill it, so the health log gets its line.
+    const dockerTimeoutS = /--timeout=(\d+)s/.exec(read('examples/demo/Dockerfile'))?.[1];
+    expect(Number(args[1])).toBeLessThan(Number(dockerTimeoutS) * 1000);
   });
 
   it('the Grafana dashboard is valid and queries only metrics the kit exports', async () => {

@@ -9,6 +9,9 @@ import type { CheckStatus } from '../../../src/status/CheckStatus';
 import type { Urgency } from '../../../src/status/Urgency';
 import { ControlledCheck } from '../../support/ControlledCheck';
 
+/** What a browser sends as `Accept` for a page: asks for the HTML status page. */
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
 /** A manager with controlled live dependencies (each `evaluate()` re-runs them) and an app serving the health routes. */
 export interface HealthKit {
   manager: DependencyManager;

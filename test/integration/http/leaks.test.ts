@@ -4,10 +4,9 @@ import request from 'supertest';
 import { healthRoutes } from '../../../middleware/health/healthRoutes';
 import type { HealthSource } from '../../../middleware/HealthSource';
 import type { CheckResult, CheckResultSet } from '../../../src/dependencies/CheckResult';
-import { healthKit, listenRemote, type HealthKit } from './httpKit';
+import { BROWSER_ACCEPT, healthKit, listenRemote, type HealthKit } from './httpKit';
 
 const SECRETS = ['s3cret', 'abc123'];
-const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 /** Every view, with every representation it has. */
 const VIEWS: [string, string | undefined][] = [

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 // Packs the built package exactly as npm would publish it, installs the tarball's contents into a
@@ -109,6 +110,39 @@ describe('published package', () => {
     );
     expect(cjs.trim()).toBe('MAJOR');
     expect(esm.trim()).toBe('MAJOR');
+  });
+
+  it('ships the statuskit-probe bin, which runs from the installed package with plain Node', () => {
+    const pkg = path.join(consumer, 'node_modules/statuskit');
+    const { bin } = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const script = path.join(pkg, bin['statuskit-probe']);
+    expect(packedFiles(tarball)).toContain(`package/${path.posix.normalize(bin['statuskit-probe'])}`);
+    expect(fs.readFileSync(script, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    // Plain Node: the modules it loads, followed from the bin, require only Node's built-ins.
+    const external = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)) {
+        if (spec.startsWith('.')) visit(require.resolve(path.resolve(path.dirname(file), spec)));
+        else external.add(spec);
+      }
+    };
+    visit(script);
+    expect(seen.size).toBeGreaterThan(2);
+    expect([...external].filter((m) => !builtinModules.includes(m.replace(/^node:/, '')))).toEqual([]);
+    // A bad URL exits 2 before any I/O: this proves the bin loads with nothing but the package.
+    let failure: { status?: number; stderr?: string } = {};
+    try {
+      execFileSync(process.execPath, [script, 'ftp://example.org/'], { cwd: consumer, encoding: 'utf8' });
+    } catch (err) {
+      failure = err as typeof failure;
+    }
+    expect(failure.status).toBe(2);
+    expect(failure.stderr).toMatch(/^statuskit-probe: [^\n]+\n$/);
   });
 
   it('types resolve for every entry point under node10, node16 (CJS and ESM) and bundler (attw)', () => {

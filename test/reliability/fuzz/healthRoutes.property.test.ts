@@ -77,6 +77,7 @@ const probe: fc.Arbitrary<Probe> = fc
       '/HealthCheck',
       '/livez',
       '/readyz',
+      '/startupz',
       '/metrics',
       '/healthcheck/details',
       '/healthcheck/live',
@@ -171,7 +172,7 @@ async function judge(w: World, p: Probe): Promise<number> {
     ensure(w.liveRuns() === runsBefore, 'a refused request ran a check', p, res);
   }
   // (HEAD without a body is Node's doing on a real socket; light-my-request hands the body back.)
-  const healthPath = /^\/(?:healthcheck(?:\/[^/]+)?|livez|readyz)\/?$/i.test(path);
+  const healthPath = /^\/(?:healthcheck(?:\/[^/]+)?|livez|readyz|startupz)\/?$/i.test(path);
   if (reads && healthPath && res.status !== 404) {
     ensure(res.headers['cache-control'] === 'no-store', 'a health answer may be cached', p, res);
   }
