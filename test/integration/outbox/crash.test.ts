@@ -107,6 +107,11 @@ describe('Outbox crash safety with real processes killed by SIGKILL', () => {
     expect(hung.filter((id) => !handled.has(id))).toEqual([]);
     expect(handled.has('e-40')).toBe(true);
     expect(Number(runs['e-80'])).toBeGreaterThanOrEqual(2); // handled, killed before the ack, replayed
-    for (const id of POISON) expect(Number(await redis().get(`test:runs:${id}`))).toBeLessThanOrEqual(3);
+    // Parked after its 3 attempts (the worker's default maxAttempts), never retried for ever; a kill
+    // that lands after a poison run but before its failure is recorded leaves that attempt
+    // uncounted (at-least-once), so each random kill may add one run.
+    for (const id of POISON) {
+      expect(Number(await redis().get(`test:runs:${id}`))).toBeLessThanOrEqual(3 + RANDOM_ROUNDS);
+    }
   }, 90_000);
 });
