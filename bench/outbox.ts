@@ -11,7 +11,6 @@ import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { Outbox } from '../src/outbox/Outbox';
 import { RedisServer } from '../test/support/RedisServer';
-import { printWhenMain } from './lib/printWhenMain';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const EVENTS = QUICK ? 5_000 : 20_000;
@@ -219,4 +218,15 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-printWhenMain(module, run);
+if (require.main === module) {
+  run().then(
+    (figures) => {
+      console.log(JSON.stringify(figures, null, 2));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -13,7 +13,6 @@ import Redis from 'ioredis';
 import { RedisServer } from '../../test/support/RedisServer';
 import { forkNode, nextMessage, stopChild } from '../lib/childProcess';
 import type { FleetMode, RoundReply, RoundRequest } from './fleetWorker';
-import { printWhenMain } from '../lib/printWhenMain';
 
 const PROCESSES = 8;
 const CALLERS = 50;
@@ -115,4 +114,15 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-printWhenMain(module, run);
+if (require.main === module) {
+  run().then(
+    (figures) => {
+      console.log(JSON.stringify(figures, null, 2));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
