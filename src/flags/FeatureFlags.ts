@@ -135,7 +135,7 @@ export class FeatureFlags extends EventEmitter {
       return flag;
     } catch (err) {
       if (isStatuskitError(err, 'ERR_STATUSKIT_OUTCOME_UNKNOWN')) {
-        this.unknown.add(write.key, write.enabled, write.actor);
+        this.unknown.add(write.key, write.enabled, write.actor, write.at);
         this.opts.logger.warn(
           { key: write.key, actor: write.actor, intended: write.enabled, err: toSafeError(err) },
           'flag change outcome unknown; the next answer from the store will tell',
@@ -219,7 +219,7 @@ export class FeatureFlags extends EventEmitter {
       }
     }
     this.apply(f, origin);
-    if (this.unknown.size > 0) this.unknown.noticed(f.key, f.enabled);
+    if (this.unknown.size > 0) this.unknown.noticed(f);
   };
 
   private apply(flag: Flag, origin: FlagChangeOrigin): void {

@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
+import type { Flag } from './Flag';
 
 /** A `set` whose write was sent but not answered: what it meant to store. */
 interface Unknown {
   intended: boolean;
   actor: string;
+  /** When the write was made (the `updatedAt` it carries). */
+  at: number;
   /** Reloads started before this one cannot have seen the write (they were sent before it). */
   afterReload: number;
 }
 
 /**
  * Writes of `FeatureFlags.set` whose outcome is unknown (sent, not answered in time), kept until the
- * store shows what became of them: a change notice for the key, or a reload sent after the write
- * (on one connection Redis answers in order, so such a reload sees the write if it landed). Each is
- * then logged once, `flag outcome reconciled`, with what was intended and what is stored.
+ * store shows what became of them: a change notice for the key carrying a write at least as new, or
+ * a reload sent after the write (on one connection Redis answers in order, so such a reload sees the
+ * write if it landed). Each is then logged once, `flag outcome reconciled`, with what was intended
+ * and what is stored. Notices come on another connection: one for an older write can arrive after
+ * ours was sent (a server frozen between answering that write and publishing it), so it tells
+ * nothing about ours and is not taken as the outcome.
  */
 export class UnknownOutcomes {
   private readonly byKey = new Map<string, Unknown>();
@@ -26,8 +32,8 @@ export class UnknownOutcomes {
   }
 
   /** Records a write sent but not answered. */
-  add(key: string, intended: boolean, actor: string): void {
-    this.byKey.set(key, { intended, actor, afterReload: this.reloads });
+  add(key: string, intended: boolean, actor: string, at: number): void {
+    this.byKey.set(key, { intended, actor, at, afterReload: this.reloads });
   }
 
   /** Call when a reload starts; returns its number, to hand to {@link reloaded}. */
@@ -42,10 +48,10 @@ export class UnknownOutcomes {
     }
   }
 
-  /** A change notice for `key` arrived: the store now holds `enabled`. */
-  noticed(key: string, enabled: boolean): void {
-    const u = this.byKey.get(key);
-    if (u) this.settle(key, u, enabled);
+  /** A change notice arrived: the store now holds `flag`. Older than the unknown write → ignored. */
+  noticed(flag: Pick<Flag, 'key' | 'enabled' | 'updatedAt'>): void {
+    const u = this.byKey.get(flag.key);
+    if (u && flag.updatedAt >= u.at) this.settle(flag.key, u, flag.enabled);
   }
 
   private settle(key: string, u: Unknown, actual: boolean | null): void {
