@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import type { RedisServer } from '../../support/RedisServer';
 import { useRedisServer } from '../../support/useRedisServer';
 import { Outbox } from '../../../src/outbox/Outbox';
+import { waitFor } from '../../support/waitFor';
 import type { OutboxOptions } from '../../../src/outbox/OutboxOptions';
 
 export { readyClient, testClient } from '../../support/redisClient';
@@ -21,6 +22,19 @@ export function testOutbox<P = unknown>(
 }
 
 /** Resolves after `ms`. */
+/**
+ * Waits until `statuskit_outbox_events_total{outcome}` reads `count`. The done counter moves when
+ * the ack's reply is read, which can come a turn after the entry has left the pending list as seen
+ * from another connection.
+ */
+export async function waitForOutcome(registry: Registry, outcome: string, count: number): Promise<void> {
+  const line = new RegExp(`statuskit_outbox_events_total\\{name="[^"]+",outcome="${outcome}"\\} ${count}\\b`);
+  await waitFor(async () => line.test(await registry.metrics()), {
+    timeoutMs: 10_000,
+    what: `${count} ${outcome} in statuskit_outbox_events_total`,
+  });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
