@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { Outbox } from '../src/outbox/Outbox';
 import { RedisServer } from '../test/support/RedisServer';
+import { printWhenMain } from './lib/printWhenMain';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const EVENTS = QUICK ? 5_000 : 20_000;
@@ -218,15 +219,4 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (figures) => {
-      console.log(JSON.stringify(figures, null, 2));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+printWhenMain(module, run);

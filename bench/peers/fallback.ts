@@ -14,6 +14,7 @@ import { MemoryCache } from '../../src/cache/MemoryCache';
 import { RedisCache } from '../../src/cache/RedisCache';
 import { fallback } from '../../src/fallback/fallback';
 import { RedisServer } from '../../test/support/RedisServer';
+import { printWhenMain } from '../lib/printWhenMain';
 
 const KEYS = 1000;
 const TTL_MS = 10 * 60_000;
@@ -191,15 +192,4 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (figures) => {
-      console.log(JSON.stringify(figures, null, 2));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+printWhenMain(module, run);

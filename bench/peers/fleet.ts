@@ -13,6 +13,7 @@ import Redis from 'ioredis';
 import { RedisServer } from '../../test/support/RedisServer';
 import { forkNode, nextMessage, stopChild } from '../lib/childProcess';
 import type { FleetMode, RoundReply, RoundRequest } from './fleetWorker';
+import { printWhenMain } from '../lib/printWhenMain';
 
 const PROCESSES = 8;
 const CALLERS = 50;
@@ -114,15 +115,4 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (figures) => {
-      console.log(JSON.stringify(figures, null, 2));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+printWhenMain(module, run);

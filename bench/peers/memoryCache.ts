@@ -11,6 +11,7 @@ import type { CacheEntry, CacheTier } from '../../src/cache/CacheTier';
 import { MemoryCache } from '../../src/cache/MemoryCache';
 import { memoryHit } from './fallback';
 import { median } from '../lib/stats';
+import { printWhenMain } from '../lib/printWhenMain';
 
 const SIZES = [1_000, 10_000, 100_000] as const;
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -156,15 +157,4 @@ export async function run(): Promise<Record<string, unknown>> {
   };
 }
 
-if (require.main === module) {
-  run().then(
-    (figures) => {
-      console.log(JSON.stringify(figures, null, 2));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+printWhenMain(module, run);
