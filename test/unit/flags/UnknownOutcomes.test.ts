@@ -17,7 +17,13 @@ describe('UnknownOutcomes', () => {
     unknown.reloaded(unknown.reloadStarted(), () => true);
     expect(unknown.size).toBe(0);
     expect(reconciled(lines)).toEqual([
-      expect.objectContaining({ key: 'kill-switch', actor: 'alice', intended: true, actual: true, applied: true }),
+      expect.objectContaining({
+        key: 'kill-switch',
+        actor: 'alice',
+        intended: true,
+        actual: true,
+        applied: true,
+      }),
     ]);
   });
 
