@@ -7,6 +7,9 @@ import { resolveCachedRouteOptions, type CachedRouteOptions } from './CachedRout
 import { OriginRun, type RouteContext } from './OriginRun';
 import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './CachedBody';
 import { RefreshGate } from './RefreshGate';
+import { MissFlight, type FlightEntry } from './MissFlight';
+import type { RedisCache } from '../../src/cache/RedisCache';
+import { FleetSingleFlight } from '../../src/fallback/FleetSingleFlight';
 
 /**
  * Route-level cache with graceful degradation, behaving as a shared HTTP cache: serves a fresh
@@ -38,11 +41,18 @@ import { RefreshGate } from './RefreshGate';
  */
 export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
   const o = resolveCachedRouteOptions(opts);
+  const fleet =
+    o.singleFlight === 'fleet'
+      ? new FleetSingleFlight((o.cache as RedisCache).fleetLease(), o.timeoutMs)
+      : undefined;
   const ctx: RouteContext = {
     o,
     health: new ChainHealth(o.name, o.logger, o.registry),
     retainMs: o.ttlMs + o.staleTtlMs,
     gate: new RefreshGate(),
+    // Without a fresh body to hand them, held requests would only queue.
+    flight: o.ttlMs > 0 ? new MissFlight(routeHoldMs(o.timeoutMs, fleet)) : undefined,
+    fleet,
   };
   const cache = o.cache;
   const namespace = `${o.name}:`;
@@ -66,16 +76,38 @@ export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
       }
       return serve(ctx, req, res, next, key, entry);
     }
-    getEntry(ctx, key)
-      .then((entry) =>
-        entry === undefined || !isVaryRecord(entry.value)
-          ? entry
-          : getEntry(ctx, variantKey(key, entry.value.vary, req)),
-      )
-      .then((entry) => serve(ctx, req, res, next, key, entry), next);
+    lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry), next);
   };
 }
 
+/**
+ * How long the holder of a key holds it, in milliseconds: the route's bound (`timeoutMs`, or
+ * {@link UNBOUNDED_ROUTE_HOLD_MS} without one) plus {@link HOLD_SLACK_MS} for its answer; with
+ * `'fleet'`, its wait for another instance's body and then its own lease. A held request waits at
+ * most twice this.
+ */
+export function routeHoldMs(timeoutMs: number, fleet: FleetSingleFlight | undefined): number {
+  if (fleet !== undefined) return fleet.waitMs + fleet.leaseMs;
+  return (timeoutMs > 0 ? timeoutMs : UNBOUNDED_ROUTE_HOLD_MS) + HOLD_SLACK_MS;
+}
+
+/** How long the holder of a key on a route without `timeoutMs` holds it before the next may run. */
+export const UNBOUNDED_ROUTE_HOLD_MS = 2000;
+/** Time allowed on top of `timeoutMs` for the holder's answer (a stub, the write). */
+export const HOLD_SLACK_MS = 100;
+
+/** The entry `req` selects under `key` (through its `Vary` record, if any); never rejects. */
+async function lookup(ctx: RouteContext, key: string, req: Request): Promise<LookedUp> {
+  const entry = await getEntry(ctx, key);
+  if (entry === undefined || !isVaryRecord(entry.value)) return { entry, vary: [] };
+  const vary = entry.value.vary;
+  return { entry: await getEntry(ctx, variantKey(key, vary, req)), vary };
+}
+
+interface LookedUp {
+  entry: CacheEntry | undefined;
+  vary: readonly string[];
+}
 /** The entry under `key` from an in-process tier; a tier that throws is a miss. */
 function peekEntry(ctx: RouteContext, key: string): CacheEntry | undefined {
   try {
@@ -116,6 +148,7 @@ function serve(
   next: NextFunction,
   key: string,
   entry: CacheEntry | undefined,
+  deadline?: number,
 ): void {
   try {
     const cached =
@@ -140,8 +173,62 @@ function serve(
         return;
       }
     }
-    new OriginRun(ctx, req, res, next, key, cached).start();
+    const flight = ctx.flight;
+    if (flight === undefined) return new OriginRun(ctx, req, res, next, key, cached).start();
+    const alone = (): void => new OriginRun(ctx, req, res, next, key, cached).start();
+    flight.join(
+      key,
+      req,
+      res,
+      {
+        lead: () =>
+          ctx.fleet === undefined ? alone() : leadFleet(ctx, ctx.fleet, req, res, next, key, cached),
+        serve: (found, until) => serve(ctx, req, res, next, key, found.entry, until),
+        retry: (until) =>
+          lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry, until), next),
+        alone,
+      },
+      deadline,
+    );
   } catch (err) {
     next(err);
   }
+}
+
+/**
+ * The holder of `key` in this process takes part in the fleet's lease: it runs the route when it
+ * holds the lease (or Redis fails, or it waited long enough), else answers the body another
+ * instance stored. Its client leaving ends the wait.
+ */
+function leadFleet(
+  ctx: RouteContext,
+  fleet: FleetSingleFlight,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  key: string,
+  cached: CacheEntry<CachedBody> | undefined,
+): void {
+  const gone = new AbortController();
+  const abort = (): void => gone.abort();
+  res.once('close', abort);
+  const readFresh = (): Promise<FlightEntry | undefined> =>
+    lookup(ctx, key, req).then(({ entry, vary }) =>
+      entry !== undefined && isCachedBody(entry.value) && ctx.o.now() - entry.storedAt < entry.ttlMs
+        ? { entry: entry as CacheEntry<CachedBody>, vary }
+        : undefined,
+    );
+  // Settles once the response is over: the lease is given back after the body's write went out.
+  const runRoute = (): Promise<undefined> =>
+    new Promise((resolve) => {
+      if (gone.signal.aborted) return resolve(undefined);
+      res.once('close', () => resolve(undefined));
+      new OriginRun(ctx, req, res, next, key, cached).start();
+    });
+  fleet.run(key, readFresh, runRoute, gone.signal).then((found) => {
+    res.off('close', abort);
+    if (found === undefined || gone.signal.aborted) return;
+    ctx.flight?.found(key, res, found);
+    serve(ctx, req, res, next, key, found.entry, Date.now());
+  }, next);
 }
