@@ -1,6 +1,6 @@
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type RequestHandler } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import type Redis from 'ioredis';
 import request from 'supertest';
 import { cachedRoute } from '../../../middleware/cachedRoute/cachedRoute';
@@ -30,7 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A route counting its runs and how many overlap; `handler` answers (`n`: this run's number). */
 function route(
   cache: CacheTier,
-  handler: (n: number, res: express.Response) => Promise<void> | void,
+  handler: (n: number, res: Response) => Promise<void> | void,
   opts: Partial<CachedRouteOptions> = {},
 ) {
   const stats = { runs: 0, running: 0, maxRunning: 0 };
@@ -62,7 +62,7 @@ function route(
   return { server, stats };
 }
 
-const slowJson = (ms: number) => async (n: number, res: express.Response) => {
+const slowJson = (ms: number) => async (n: number, res: Response) => {
   await sleep(ms);
   res.json({ n });
 };
@@ -110,6 +110,24 @@ describe.each([
     expect(answers.filter((a) => a.text === '{"n":2}')).toHaveLength(9);
   });
 
+  it("a route that varies: held requests get the holder's body only when it is their variant", async () => {
+    const { server, stats } = route(await makeCache(), async (n, res) => {
+      await sleep(80);
+      res.set('Vary', 'Accept-Language').json({ n, lang: res.req.headers['accept-language'] });
+    });
+    const ask = (lang: string) =>
+      request(server)
+        .get('/p/1')
+        .set('Accept-Language', lang)
+        .then((r) => r);
+    const langs = ['fr', 'fr', 'en', 'fr', 'en'];
+    const answers = await Promise.all(langs.map(ask));
+    expect(stats.runs).toBe(2);
+    expect(stats.maxRunning).toBe(1);
+    expect(answers.map((a) => (a.body as { lang: string }).lang)).toEqual(langs);
+    expect(answers.filter((a) => a.headers['x-statuskit-source'] === 'cache')).toHaveLength(3);
+  });
+
   it('answers refused by their headers reach only their own request, one run at a time; then the key stops holding', async () => {
     const { server, stats } = route(await makeCache(), async (n, res) => {
       await sleep(40);
@@ -123,6 +141,45 @@ describe.each([
     const second = await Promise.all(Array.from({ length: 5 }, () => get(server)));
     expect(second.map((a) => (a.body as { n: number }).n).sort((x, y) => x - y)).toEqual([6, 7, 8, 9, 10]);
     expect(stats.maxRunning).toBeGreaterThan(1);
+  });
+});
+
+describe('the wait is bounded', () => {
+  it('a holder stuck in a route without timeoutMs holds its key 2.1 s: then the next request runs the route', async () => {
+    const { server, stats } = route(new MemoryCache(), async (n, res) => {
+      if (n === 1) await new Promise(() => undefined);
+      res.json({ n });
+    });
+    const { port } = server.address() as AddressInfo;
+    const stuck = http.get({ port, path: '/p/1' });
+    stuck.on('error', () => undefined);
+    try {
+      await waitFor(() => stats.runs === 1);
+      const started = Date.now();
+      const next = await get(server);
+      const tookMs = Date.now() - started;
+      expect(next.text).toBe('{"n":2}');
+      expect(tookMs).toBeGreaterThanOrEqual(2100 - 100);
+      expect(tookMs).toBeLessThan(2100 + MARGIN_MS);
+    } finally {
+      stuck.destroy();
+    }
+  });
+
+  it("'fleet': an instance that holds the lease and never writes is waited for two leases, then the route runs once here", async () => {
+    const timeoutMs = 300;
+    const cache = await redisCache();
+    const { server, stats } = route(cache, slowJson(10), { singleFlight: 'fleet', timeoutMs });
+    await cache.fleetLease().acquire('p:1', 'another-instance', 60_000);
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get(server)));
+    const tookMs = Date.now() - started;
+    expect(stats.runs).toBe(1);
+    expect(new Set(answers.map((a) => a.text))).toEqual(new Set(['{"n":1}']));
+    const leaseMs = timeoutMs + 2 * COMMAND_TIMEOUT_MS;
+    const waitMs = 2 * leaseMs + 20 + COMMAND_TIMEOUT_MS;
+    expect(tookMs).toBeGreaterThanOrEqual(waitMs - 50);
+    expect(tookMs).toBeLessThan(waitMs + MARGIN_MS);
   });
 });
 
@@ -158,7 +215,7 @@ describe("cachedRoute({ singleFlight: 'fleet' })", () => {
 
   it('two instances × 10 concurrent requests for a cold key: the route runs once', async () => {
     const runs = { n: 0 };
-    const handler = async (_n: number, res: express.Response) => {
+    const handler = async (_n: number, res: Response) => {
       const n = ++runs.n;
       await sleep(150);
       res.json({ n });
