@@ -64,12 +64,14 @@ export interface CachedRouteOptions extends RefreshOptions {
    * Who shares one run of the route for a key that is not fresh (a cold key, or an expired body not
    * served stale). `'process'`: the concurrent requests of this process — the first runs the route,
    * the others are held until its body is stored and then answered from it (`Cache-Status:
-   * statuskit; hit`). `'fleet'` (needs a {@link RedisCache} and `timeoutMs`): every instance sharing
+   * statuskit; hit`). `'fleet'` (needs a `RedisCache` and `timeoutMs`): every instance sharing
    * the Redis, through the lease a `fallback({ singleFlight: 'fleet' })` uses (`timeoutMs` plus two
    * Redis bounds). When the route's answer is not stored — it failed, was refused by its headers
-   * (`no-store`, `Set-Cookie`, …) or its client left — nobody gets it: the next held request runs
-   * the route, one at a time. A held request waits at most `2 × holdMs` (see
-   * {@link routeHoldMs}), then runs the route itself; Redis down or frozen: `'process'` again.
+   * (`no-store`, `Set-Cookie`, …) or its client left — nobody else gets it: the next held request
+   * runs the route, one at a time. The holder holds its key at most `holdMs` (`timeoutMs + 100`, or
+   * 2100 ms without `timeoutMs`; with `'fleet'`, two leases of waiting plus its own lease); a held
+   * request waits at most `2 × holdMs`, then runs the route itself. Redis down or frozen: `'fleet'`
+   * is `'process'` again, never a hang. With `ttlMs: 0` nothing is held.
    * @default 'process'
    */
   singleFlight?: SingleFlight;

@@ -18,6 +18,7 @@ import { FleetSingleFlight } from '../../src/fallback/FleetSingleFlight';
  * cookie, says `private`, `no-store` or `no-cache`, or has `Vary: *`; when the route throws, answers
  * 5xx or exceeds `timeoutMs`, serves the stale body, else the stub, else lets the failure through.
  * Requests with `Authorization` or `Cookie` bypass the cache unless `authenticated: 'cache'`.
+ * Concurrent misses for one key wait for one run of the route (`singleFlight`) and share its body.
  * Every answer carries `X-Statuskit-Source: cache | origin | stale | stub` and an RFC 9211
  * `Cache-Status`. Only GET and HEAD are cached; other methods pass straight on.
  *
@@ -80,21 +81,21 @@ export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
   };
 }
 
+/** How long the holder of a key on a route without `timeoutMs` holds it before the next may run. */
+const UNBOUNDED_ROUTE_HOLD_MS = 2000;
+/** Time allowed on top of `timeoutMs` for the holder's answer (a stub, the write). */
+const HOLD_SLACK_MS = 100;
+
 /**
  * How long the holder of a key holds it, in milliseconds: the route's bound (`timeoutMs`, or
  * {@link UNBOUNDED_ROUTE_HOLD_MS} without one) plus {@link HOLD_SLACK_MS} for its answer; with
  * `'fleet'`, its wait for another instance's body and then its own lease. A held request waits at
  * most twice this.
  */
-export function routeHoldMs(timeoutMs: number, fleet: FleetSingleFlight | undefined): number {
+function routeHoldMs(timeoutMs: number, fleet: FleetSingleFlight | undefined): number {
   if (fleet !== undefined) return fleet.waitMs + fleet.leaseMs;
   return (timeoutMs > 0 ? timeoutMs : UNBOUNDED_ROUTE_HOLD_MS) + HOLD_SLACK_MS;
 }
-
-/** How long the holder of a key on a route without `timeoutMs` holds it before the next may run. */
-export const UNBOUNDED_ROUTE_HOLD_MS = 2000;
-/** Time allowed on top of `timeoutMs` for the holder's answer (a stub, the write). */
-export const HOLD_SLACK_MS = 100;
 
 /** The entry `req` selects under `key` (through its `Vary` record, if any); never rejects. */
 async function lookup(ctx: RouteContext, key: string, req: Request): Promise<LookedUp> {
@@ -184,8 +185,9 @@ function serve(
         lead: () =>
           ctx.fleet === undefined ? alone() : leadFleet(ctx, ctx.fleet, req, res, next, key, cached),
         serve: (found, until) => serve(ctx, req, res, next, key, found.entry, until),
-        retry: (until) =>
-          lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry, until), next),
+        retry: (until) => {
+          lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry, until), next);
+        },
         alone,
       },
       deadline,
