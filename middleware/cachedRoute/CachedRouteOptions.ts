@@ -68,7 +68,8 @@ export interface CachedRouteOptions extends RefreshOptions {
    * the Redis, through the lease a `fallback({ singleFlight: 'fleet' })` uses (`timeoutMs` plus two
    * Redis bounds). When the route's answer is not stored — it failed, was refused by its headers
    * (`no-store`, `Set-Cookie`, …) or its client left — nobody else gets it: the next held request
-   * runs the route, one at a time. The holder holds its key at most `holdMs` (`timeoutMs + 100`, or
+   * runs the route, one at a time (a failure answered with a stale body is shared: each held request
+   * gets its stale body). The holder holds its key at most `holdMs` (`timeoutMs + 100`, or
    * 2100 ms without `timeoutMs`; with `'fleet'`, two leases of waiting plus its own lease); a held
    * request waits at most `2 × holdMs`, then runs the route itself. Redis down or frozen: `'fleet'`
    * is `'process'` again, never a hang. With `ttlMs: 0` nothing is held.

@@ -20,6 +20,11 @@ export interface Turn {
   retry(deadline: number): void;
   /** The wait reached its bound: run the route without holding the key. */
   alone(): void;
+  /**
+   * The holder's route failed (`failure`: its status, or `'timeout'`) and a stale body answered for
+   * it: answer this request's stale body the same way; `false` when it has none left.
+   */
+  stale(failure: number | 'timeout'): boolean;
 }
 
 interface Waiter {
@@ -37,6 +42,8 @@ interface Hold {
   /** Requests held for the key, oldest first; handed on to the next holder. */
   readonly waiters: Set<Waiter>;
   found: FlightEntry | undefined;
+  /** Set when the route failed and a stale body answered for it. */
+  failure?: number | 'timeout';
   timer?: NodeJS.Timeout;
 }
 
@@ -51,6 +58,8 @@ const MAX_PASSING = 10_000;
  * holds it no longer); the others are held, not answered:
  * - the holder stored a body (or found one in the fleet's cache) → each held request whose variant
  *   it is gets it as a cache hit; one of another variant looks the key up again;
+ * - its route failed and a stale body answered for it → the held requests with a stale body of
+ *   their own get it the same way (the origin is not asked again for each of them);
  * - it did not (the route failed, its answer was not storable, its client left) → nobody gets its
  *   answer: the oldest held request becomes the holder and runs the route, one at a time;
  * - a held request waits at most `2 × holdMs` (a holder, then one successor), then runs the route
@@ -104,6 +113,12 @@ export class MissFlight {
     this.passing.delete(key);
   }
 
+  /** Records that the route of the holder of `key` failed and a stale body answered for it. */
+  rescued(key: string, res: Response, failure: number | 'timeout'): void {
+    const hold = this.holds.get(key);
+    if (hold?.res === res) hold.failure = failure;
+  }
+
   private take(key: string, req: Request, res: Response, waiters: Set<Waiter>): void {
     const hold: Hold = { req, res, waiters, found: undefined };
     hold.timer = setTimeout(() => this.release(key, hold, false), this.holdMs);
@@ -119,6 +134,9 @@ export class MissFlight {
     const { found, waiters } = hold;
     if (found === undefined) {
       if (closed && answeredUnstorable(hold.res)) this.pass(key);
+      const failure = hold.failure;
+      if (failure !== undefined)
+        for (const w of [...waiters]) if (w.turn.stale(failure)) this.dismiss(w, waiters);
       const next = waiters.values().next();
       if (next.done === true) return;
       this.dismiss(next.value, waiters);

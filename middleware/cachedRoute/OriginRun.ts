@@ -209,6 +209,7 @@ export class OriginRun {
         const tier = ageMs < stale.ttlMs ? 'cache' : 'stale';
         health.count[tier].inc();
         health.answered(tier, [cause]);
+        if (this.key !== undefined) this.ctx.flight?.rescued(this.key, this.res, failure);
         const status = rescueStatus('stale', failure, ageMs - stale.ttlMs);
         restoreHeaders(this.res, this.before);
         clearBodyHeaders(this.res);

@@ -2,10 +2,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CacheEntry } from '../../src/cache/CacheTier';
 import { ChainHealth } from '../../src/fallback/ChainHealth';
 import { refreshDue } from '../../src/fallback/earlyRefresh';
-import { answerJson, endOf, hitStatus, revalidateStatus } from './responseHeaders';
+import { answerJson, endOf, hitStatus, rescueStatus, revalidateStatus } from './responseHeaders';
 import { resolveCachedRouteOptions, type CachedRouteOptions } from './CachedRouteOptions';
 import { OriginRun, type RouteContext } from './OriginRun';
 import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './CachedBody';
+import { lookup, peekEntry } from './lookupEntry';
 import { RefreshGate } from './RefreshGate';
 import { MissFlight, type FlightEntry } from './MissFlight';
 import type { RedisCache } from '../../src/cache/RedisCache';
@@ -97,50 +98,6 @@ function routeHoldMs(timeoutMs: number, fleet: FleetSingleFlight | undefined): n
   return (timeoutMs > 0 ? timeoutMs : UNBOUNDED_ROUTE_HOLD_MS) + HOLD_SLACK_MS;
 }
 
-/** The entry `req` selects under `key` (through its `Vary` record, if any); never rejects. */
-async function lookup(ctx: RouteContext, key: string, req: Request): Promise<LookedUp> {
-  const entry = await getEntry(ctx, key);
-  if (entry === undefined || !isVaryRecord(entry.value)) return { entry, vary: [] };
-  const vary = entry.value.vary;
-  return { entry: await getEntry(ctx, variantKey(key, vary, req)), vary };
-}
-
-interface LookedUp {
-  entry: CacheEntry | undefined;
-  vary: readonly string[];
-}
-/** The entry under `key` from an in-process tier; a tier that throws is a miss. */
-function peekEntry(ctx: RouteContext, key: string): CacheEntry | undefined {
-  try {
-    const entry = ctx.o.cache.peek!(key);
-    ctx.health.cacheAnswered();
-    return entry;
-  } catch (err) {
-    ctx.health.cacheFailed(err);
-    return undefined;
-  }
-}
-
-/** The entry under `key`; never rejects: a tier that fails or is slow is a miss. */
-function getEntry(ctx: RouteContext, key: string): Promise<CacheEntry | undefined> {
-  let pending: Promise<CacheEntry | undefined>;
-  try {
-    pending = ctx.o.cache.get(key);
-  } catch (err) {
-    pending = Promise.reject(err);
-  }
-  return pending.then(
-    (entry) => {
-      ctx.health.cacheAnswered();
-      return entry;
-    },
-    (err: unknown) => {
-      ctx.health.cacheFailed(err);
-      return undefined;
-    },
-  );
-}
-
 /** Answers a fresh hit, or runs the route with the stale candidate (if any) kept for a rescue. */
 function serve(
   ctx: RouteContext,
@@ -189,12 +146,35 @@ function serve(
           lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry, until), next);
         },
         alone,
+        stale: (failure) => serveStale(ctx, res, cached, failure),
       },
       deadline,
     );
   } catch (err) {
     next(err);
   }
+}
+
+/** Answers `cached` as a stale body for a route that failed, when it is still within `staleTtlMs`. */
+function serveStale(
+  ctx: RouteContext,
+  res: Response,
+  cached: CacheEntry<CachedBody> | undefined,
+  failure: number | 'timeout',
+): boolean {
+  if (cached === undefined) return false;
+  const ageMs = ctx.o.now() - cached.storedAt;
+  if (ageMs >= cached.ttlMs + ctx.o.staleTtlMs) return false;
+  ctx.health.count.stale.inc();
+  answerJson(
+    res,
+    endOf(res),
+    cached.value,
+    'stale',
+    rescueStatus('stale', failure, ageMs - cached.ttlMs),
+    ageMs,
+  );
+  return true;
 }
 
 /**

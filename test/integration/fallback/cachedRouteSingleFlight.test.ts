@@ -9,6 +9,7 @@ import type { CacheTier } from '../../../src/cache/CacheTier';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
 import { ConfigError } from '../../../src/errors/ConfigError';
+import { clock } from '../../support/clock';
 import { readyClient } from '../../support/redisClient';
 import { useRedisServer } from '../../support/useRedisServer';
 import { waitFor } from '../../support/waitFor';
@@ -141,6 +142,33 @@ describe.each([
     const second = await Promise.all(Array.from({ length: 5 }, () => get(server)));
     expect(second.map((a) => (a.body as { n: number }).n).sort((x, y) => x - y)).toEqual([6, 7, 8, 9, 10]);
     expect(stats.maxRunning).toBeGreaterThan(1);
+  });
+});
+
+describe('a holder whose route fails while a stale body is left', () => {
+  it('shares the stale answer: the origin is asked once, no held request gets a 5xx', async () => {
+    const c = clock();
+    let down = false;
+    const { server, stats } = route(
+      new MemoryCache({ now: c.now }),
+      async (n, res) => {
+        await sleep(80);
+        if (down) res.status(503).json({ error: 'down' });
+        else res.json({ n });
+      },
+      { staleTtlMs: 600_000, now: c.now },
+    );
+    expect((await get(server)).text).toBe('{"n":1}');
+    c.advance(61_000);
+    down = true;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => get(server)));
+    expect(stats.runs).toBe(2);
+    expect(answers.map((a) => [a.status, a.text, a.headers['x-statuskit-source']])).toEqual(
+      answers.map(() => [200, '{"n":1}', 'stale']),
+    );
+    expect(new Set(answers.map((a) => a.headers['cache-status']))).toEqual(
+      new Set(['statuskit; fwd=stale; fwd-status=503; ttl=-1; detail=stale-if-error']),
+    );
   });
 });
 
