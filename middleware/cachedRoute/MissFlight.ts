@@ -5,6 +5,7 @@ import { SOURCE_HEADER } from './responseHeaders';
 
 /** A body the holder of a key stored (or found in the fleet's cache), and the headers it varies by. */
 export interface FlightEntry {
+  /** The body, as stored under the key (or under its variant's key). */
   entry: CacheEntry<CachedBody>;
   /** The request headers the body varies by (`[]`: one body for every request). */
   vary: readonly string[];
