@@ -9,6 +9,8 @@ import {
   type RefreshOptions,
   type RefreshPolicy,
 } from '../../src/fallback/earlyRefresh';
+import { SINGLE_FLIGHTS, type SingleFlight } from '../../src/fallback/FallbackOptions';
+import { assertFleetWorks } from '../../src/fallback/FleetSingleFlight';
 import { resolveRegistry } from '../../src/metrics/registry';
 import {
   assertFunction,
@@ -58,6 +60,22 @@ export interface CachedRouteOptions extends RefreshOptions {
    * @default 0
    */
   timeoutMs?: number;
+  /**
+   * Who shares one run of the route for a key that is not fresh (a cold key, or an expired body not
+   * served stale). `'process'`: the concurrent requests of this process — the first runs the route,
+   * the others are held until its body is stored and then answered from it (`Cache-Status:
+   * statuskit; hit`). `'fleet'` (needs a `RedisCache` and `timeoutMs`): every instance sharing
+   * the Redis, through the lease a `fallback({ singleFlight: 'fleet' })` uses (`timeoutMs` plus two
+   * Redis bounds). When the route's answer is not stored — it failed, was refused by its headers
+   * (`no-store`, `Set-Cookie`, …) or its client left — nobody else gets it: the next held request
+   * runs the route, one at a time (a failure answered with a stale body is shared: each held request
+   * gets its stale body). The holder holds its key at most `holdMs` (`timeoutMs + 100`, or
+   * 2100 ms without `timeoutMs`; with `'fleet'`, two leases of waiting plus its own lease); a held
+   * request waits at most `2 × holdMs`, then runs the route itself. Redis down or frozen: `'fleet'`
+   * is `'process'` again, never a hang. With `ttlMs: 0` nothing is held.
+   * @default 'process'
+   */
+  singleFlight?: SingleFlight;
   /** pino logger; one line when the route starts failing, one when it recovers. @default silent */
   logger?: Logger;
   /** Registry for `statuskit_fallback_total`; `false`: no metrics. @default prom-client's global registry */
@@ -74,6 +92,7 @@ export const CACHED_ROUTE_DEFAULTS = {
   staleTtlMs: 0,
   timeoutMs: 0,
   authenticated: 'bypass',
+  singleFlight: 'process',
   now: (): number => Date.now(),
 } as const;
 
@@ -89,6 +108,7 @@ export interface ResolvedCachedRouteOptions {
   staleTtlMs: number;
   stub: ((req: Request) => unknown) | undefined;
   timeoutMs: number;
+  singleFlight: SingleFlight;
   logger: Logger;
   registry: Registry | undefined;
   now: () => number;
@@ -106,7 +126,12 @@ export function resolveCachedRouteOptions(opts: CachedRouteOptions): ResolvedCac
     min: 0,
     allowInfinity: true,
   });
-  return {
+  const timeoutMs = optionalNumber('timeoutMs', o.timeoutMs, CACHED_ROUTE_DEFAULTS.timeoutMs, { min: 0 });
+  const singleFlight =
+    o.singleFlight === undefined
+      ? CACHED_ROUTE_DEFAULTS.singleFlight
+      : assertOneOf('singleFlight', o.singleFlight, SINGLE_FLIGHTS);
+  const resolved: ResolvedCachedRouteOptions = {
     name: assertNonEmptyString('name', o.name),
     cache: o.cache,
     key: assertFunction<(req: Request) => string>('key', o.key),
@@ -117,10 +142,13 @@ export function resolveCachedRouteOptions(opts: CachedRouteOptions): ResolvedCac
     ttlMs,
     staleTtlMs,
     stub: o.stub === undefined ? undefined : assertFunction<(req: Request) => unknown>('stub', o.stub),
-    timeoutMs: optionalNumber('timeoutMs', o.timeoutMs, CACHED_ROUTE_DEFAULTS.timeoutMs, { min: 0 }),
+    timeoutMs,
+    singleFlight,
     logger: resolveLogger(o.logger, 'cachedRoute'),
     registry: resolveRegistry(o.registry),
     now: o.now === undefined ? CACHED_ROUTE_DEFAULTS.now : assertFunction<() => number>('now', o.now),
     refresh: resolveRefreshPolicy(o, { ttlMs, staleTtlMs, hasCache: true }),
   };
+  if (singleFlight === 'fleet') assertFleetWorks(o.cache, ttlMs, 'timeoutMs', timeoutMs);
+  return resolved;
 }

@@ -16,6 +16,8 @@ import {
 import type { ResolvedCachedRouteOptions } from './CachedRouteOptions';
 import { HeaderWatch } from './HeaderWatch';
 import type { RefreshGate } from './RefreshGate';
+import type { MissFlight } from './MissFlight';
+import type { FleetSingleFlight } from '../../src/fallback/FleetSingleFlight';
 import {
   replayableHeaders,
   restoreHeaders,
@@ -33,6 +35,10 @@ export interface RouteContext {
   readonly retainMs: number;
   /** Which keys a request is refreshing (`earlyRefresh`, `staleWhileRevalidate`). */
   readonly gate: RefreshGate;
+  /** Which keys a request runs the route for after a miss, and who is held behind it. */
+  readonly flight: MissFlight | undefined;
+  /** With `singleFlight: 'fleet'`: the Redis lease that makes one instance run the route for a key. */
+  readonly fleet: FleetSingleFlight | undefined;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -169,6 +175,7 @@ export class OriginRun {
       ttlMs: o.ttlMs,
       sourceMs,
     };
+    this.ctx.flight?.found(key, this.res, { entry, vary });
     if (vary.length === 0) return this.write(key, entry);
     const record: CacheEntry<VaryRecord> = { value: { vary }, storedAt, ttlMs: o.ttlMs, sourceMs };
     this.write(key, record);
@@ -202,6 +209,7 @@ export class OriginRun {
         const tier = ageMs < stale.ttlMs ? 'cache' : 'stale';
         health.count[tier].inc();
         health.answered(tier, [cause]);
+        if (this.key !== undefined) this.ctx.flight?.rescued(this.key, this.res, failure);
         const status = rescueStatus('stale', failure, ageMs - stale.ttlMs);
         restoreHeaders(this.res, this.before);
         clearBodyHeaders(this.res);

@@ -2,11 +2,15 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CacheEntry } from '../../src/cache/CacheTier';
 import { ChainHealth } from '../../src/fallback/ChainHealth';
 import { refreshDue } from '../../src/fallback/earlyRefresh';
-import { answerJson, endOf, hitStatus, revalidateStatus } from './responseHeaders';
+import { answerJson, endOf, hitStatus, rescueStatus, revalidateStatus } from './responseHeaders';
 import { resolveCachedRouteOptions, type CachedRouteOptions } from './CachedRouteOptions';
 import { OriginRun, type RouteContext } from './OriginRun';
 import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './CachedBody';
+import { lookup, peekEntry } from './lookupEntry';
 import { RefreshGate } from './RefreshGate';
+import { MissFlight, type FlightEntry } from './MissFlight';
+import type { RedisCache } from '../../src/cache/RedisCache';
+import { FleetSingleFlight } from '../../src/fallback/FleetSingleFlight';
 
 /**
  * Route-level cache with graceful degradation, behaving as a shared HTTP cache: serves a fresh
@@ -15,6 +19,7 @@ import { RefreshGate } from './RefreshGate';
  * cookie, says `private`, `no-store` or `no-cache`, or has `Vary: *`; when the route throws, answers
  * 5xx or exceeds `timeoutMs`, serves the stale body, else the stub, else lets the failure through.
  * Requests with `Authorization` or `Cookie` bypass the cache unless `authenticated: 'cache'`.
+ * Concurrent misses for one key wait for one run of the route (`singleFlight`) and share its body.
  * Every answer carries `X-Statuskit-Source: cache | origin | stale | stub` and an RFC 9211
  * `Cache-Status`. Only GET and HEAD are cached; other methods pass straight on.
  *
@@ -38,11 +43,18 @@ import { RefreshGate } from './RefreshGate';
  */
 export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
   const o = resolveCachedRouteOptions(opts);
+  const fleet =
+    o.singleFlight === 'fleet'
+      ? new FleetSingleFlight((o.cache as RedisCache).fleetLease(), o.timeoutMs)
+      : undefined;
   const ctx: RouteContext = {
     o,
     health: new ChainHealth(o.name, o.logger, o.registry),
     retainMs: o.ttlMs + o.staleTtlMs,
     gate: new RefreshGate(),
+    // Without a fresh body to hand them, held requests would only queue.
+    flight: o.ttlMs > 0 ? new MissFlight(routeHoldMs(o.timeoutMs, fleet)) : undefined,
+    fleet,
   };
   const cache = o.cache;
   const namespace = `${o.name}:`;
@@ -66,46 +78,24 @@ export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
       }
       return serve(ctx, req, res, next, key, entry);
     }
-    getEntry(ctx, key)
-      .then((entry) =>
-        entry === undefined || !isVaryRecord(entry.value)
-          ? entry
-          : getEntry(ctx, variantKey(key, entry.value.vary, req)),
-      )
-      .then((entry) => serve(ctx, req, res, next, key, entry), next);
+    lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry), next);
   };
 }
 
-/** The entry under `key` from an in-process tier; a tier that throws is a miss. */
-function peekEntry(ctx: RouteContext, key: string): CacheEntry | undefined {
-  try {
-    const entry = ctx.o.cache.peek!(key);
-    ctx.health.cacheAnswered();
-    return entry;
-  } catch (err) {
-    ctx.health.cacheFailed(err);
-    return undefined;
-  }
-}
+/** How long the holder of a key on a route without `timeoutMs` holds it before the next may run. */
+const UNBOUNDED_ROUTE_HOLD_MS = 2000;
+/** Time allowed on top of `timeoutMs` for the holder's answer (a stub, the write). */
+const HOLD_SLACK_MS = 100;
 
-/** The entry under `key`; never rejects: a tier that fails or is slow is a miss. */
-function getEntry(ctx: RouteContext, key: string): Promise<CacheEntry | undefined> {
-  let pending: Promise<CacheEntry | undefined>;
-  try {
-    pending = ctx.o.cache.get(key);
-  } catch (err) {
-    pending = Promise.reject(err);
-  }
-  return pending.then(
-    (entry) => {
-      ctx.health.cacheAnswered();
-      return entry;
-    },
-    (err: unknown) => {
-      ctx.health.cacheFailed(err);
-      return undefined;
-    },
-  );
+/**
+ * How long the holder of a key holds it, in milliseconds: the route's bound (`timeoutMs`, or
+ * {@link UNBOUNDED_ROUTE_HOLD_MS} without one) plus {@link HOLD_SLACK_MS} for its answer; with
+ * `'fleet'`, its wait for another instance's body and then its own lease. A held request waits at
+ * most twice this.
+ */
+function routeHoldMs(timeoutMs: number, fleet: FleetSingleFlight | undefined): number {
+  if (fleet !== undefined) return fleet.waitMs + fleet.leaseMs;
+  return (timeoutMs > 0 ? timeoutMs : UNBOUNDED_ROUTE_HOLD_MS) + HOLD_SLACK_MS;
 }
 
 /** Answers a fresh hit, or runs the route with the stale candidate (if any) kept for a rescue. */
@@ -116,6 +106,7 @@ function serve(
   next: NextFunction,
   key: string,
   entry: CacheEntry | undefined,
+  deadline?: number,
 ): void {
   try {
     const cached =
@@ -140,8 +131,86 @@ function serve(
         return;
       }
     }
-    new OriginRun(ctx, req, res, next, key, cached).start();
+    const flight = ctx.flight;
+    if (flight === undefined) return new OriginRun(ctx, req, res, next, key, cached).start();
+    const alone = (): void => new OriginRun(ctx, req, res, next, key, cached).start();
+    flight.join(
+      key,
+      req,
+      res,
+      {
+        lead: () =>
+          ctx.fleet === undefined ? alone() : leadFleet(ctx, ctx.fleet, req, res, next, key, cached),
+        serve: (found, until) => serve(ctx, req, res, next, key, found.entry, until),
+        retry: (until) => {
+          lookup(ctx, key, req).then((found) => serve(ctx, req, res, next, key, found.entry, until), next);
+        },
+        alone,
+        stale: (failure) => serveStale(ctx, res, cached, failure),
+      },
+      deadline,
+    );
   } catch (err) {
     next(err);
   }
+}
+
+/** Answers `cached` as a stale body for a route that failed, when it is still within `staleTtlMs`. */
+function serveStale(
+  ctx: RouteContext,
+  res: Response,
+  cached: CacheEntry<CachedBody> | undefined,
+  failure: number | 'timeout',
+): boolean {
+  if (cached === undefined) return false;
+  const ageMs = ctx.o.now() - cached.storedAt;
+  if (ageMs >= cached.ttlMs + ctx.o.staleTtlMs) return false;
+  ctx.health.count.stale.inc();
+  answerJson(
+    res,
+    endOf(res),
+    cached.value,
+    'stale',
+    rescueStatus('stale', failure, ageMs - cached.ttlMs),
+    ageMs,
+  );
+  return true;
+}
+
+/**
+ * The holder of `key` in this process takes part in the fleet's lease: it runs the route when it
+ * holds the lease (or Redis fails, or it waited long enough), else answers the body another
+ * instance stored. Its client leaving ends the wait.
+ */
+function leadFleet(
+  ctx: RouteContext,
+  fleet: FleetSingleFlight,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  key: string,
+  cached: CacheEntry<CachedBody> | undefined,
+): void {
+  const gone = new AbortController();
+  const abort = (): void => gone.abort();
+  res.once('close', abort);
+  const readFresh = (): Promise<FlightEntry | undefined> =>
+    lookup(ctx, key, req).then(({ entry, vary }) =>
+      entry !== undefined && isCachedBody(entry.value) && ctx.o.now() - entry.storedAt < entry.ttlMs
+        ? { entry: entry as CacheEntry<CachedBody>, vary }
+        : undefined,
+    );
+  // Settles once the response is over: the lease is given back after the body's write went out.
+  const runRoute = (): Promise<undefined> =>
+    new Promise((resolve) => {
+      if (gone.signal.aborted) return resolve(undefined);
+      res.once('close', () => resolve(undefined));
+      new OriginRun(ctx, req, res, next, key, cached).start();
+    });
+  fleet.run(key, readFresh, runRoute, gone.signal).then((found) => {
+    res.off('close', abort);
+    if (found === undefined || gone.signal.aborted) return;
+    ctx.flight?.found(key, res, found);
+    serve(ctx, req, res, next, key, found.entry, Date.now());
+  }, next);
 }

@@ -4,10 +4,10 @@ import { assertBreaker } from '../breaker/assertBreaker';
 import type { CircuitBreaker } from '../breaker/CircuitBreaker';
 import { guardedSource } from '../breaker/guardedSource';
 import { isCacheTier, type CacheTier } from '../cache/CacheTier';
-import { RedisCache } from '../cache/RedisCache';
 import { ConfigError } from '../errors/ConfigError';
 import { resolveLogger } from '../logging/resolveLogger';
 import { resolveRegistry } from '../metrics/registry';
+import { assertFleetWorks } from './FleetSingleFlight';
 import { resolveRefreshPolicy, type RefreshOptions, type RefreshPolicy } from './earlyRefresh';
 import {
   assertFunction,
@@ -116,7 +116,8 @@ export interface FallbackOptions<T, A extends unknown[]> extends RefreshOptions 
 /** Values of {@link FallbackOptions.singleFlight}. */
 export type SingleFlight = 'process' | 'fleet';
 
-const SINGLE_FLIGHTS = ['process', 'fleet'] as const;
+/** Every {@link SingleFlight}, for validation. */
+export const SINGLE_FLIGHTS = ['process', 'fleet'] as const;
 
 /** Defaults of {@link FallbackOptions}. */
 export const FALLBACK_DEFAULTS = {
@@ -177,33 +178,10 @@ export function resolveFallbackOptions<T, A extends unknown[]>(
     now: o.now === undefined ? FALLBACK_DEFAULTS.now : assertFunction<() => number>('now', o.now),
     refresh: resolveRefreshPolicy(o, { ttlMs, staleTtlMs, hasCache: o.cache !== undefined }),
   };
-  if (resolved.singleFlight === 'fleet') assertFleetWorks(resolved);
+  if (resolved.singleFlight === 'fleet') {
+    assertFleetWorks(resolved.cache, resolved.ttlMs, 'sourceTimeoutMs', resolved.sourceTimeoutMs);
+  }
   return resolved;
-}
-
-/** `singleFlight: 'fleet'` needs a Redis to hold leases, an entry waiters can use, and a bounded lease. */
-function assertFleetWorks<T, A extends unknown[]>(o: ResolvedFallbackOptions<T, A>): void {
-  if (!(o.cache instanceof RedisCache)) {
-    throw new ConfigError(
-      'singleFlight',
-      'fleet',
-      `'process' unless \`cache\` is a RedisCache (the fleet's lease lives in Redis; cache: ${o.cache === undefined ? 'none' : o.cache.constructor.name})`,
-    );
-  }
-  if (!(o.ttlMs > 0)) {
-    throw new ConfigError(
-      'ttlMs',
-      o.ttlMs,
-      "above 0 with singleFlight 'fleet' (waiters take the holder's fresh entry)",
-    );
-  }
-  if (!Number.isFinite(o.sourceTimeoutMs)) {
-    throw new ConfigError(
-      'sourceTimeoutMs',
-      o.sourceTimeoutMs,
-      "finite with singleFlight 'fleet' (it bounds the lease)",
-    );
-  }
 }
 
 function missingBreaker(i: number): never {

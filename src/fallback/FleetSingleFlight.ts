@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { CacheTier } from '../cache/CacheTier';
 import type { FleetLease } from '../cache/FleetLease';
+import { RedisCache } from '../cache/RedisCache';
+import { ConfigError } from '../errors/ConfigError';
 import { sleep } from '../retry/sleep';
 
 /** First wait of a waiter before it looks at the lease again, in milliseconds. */
@@ -14,8 +17,8 @@ export const LEASE_BACKOFF_MS = 1000;
 
 /**
  * One instance of the fleet calls the sources for a key at a time; the others wait for its entry.
- * Runs inside the process single flight of a {@link Fallback}, so each instance takes part once
- * per key, whatever its number of concurrent callers.
+ * Runs inside the process single flight of a {@link Fallback} (or of a `cachedRoute`), so each
+ * instance takes part once per key, whatever its number of concurrent callers.
  *
  * - `SET NX` won: this instance is the holder; it runs the chain (whose write-back goes out before
  *   the release, on the same connection, so a waiter never sees the lease gone before the entry) and
@@ -55,20 +58,22 @@ export class FleetSingleFlight {
 
   /**
    * `callSources` once this instance may (holder, Redis failing, or waited long enough), or the
-   * entry the holder wrote (`readFresh`: the fresh cached answer, or `undefined`).
+   * entry the holder wrote (`readFresh`: the fresh cached answer, or `undefined`). `signal` aborted
+   * (the caller is gone): the wait stops and `callSources` is called at once, Redis not blamed.
    */
   async run<R>(
     key: string,
     readFresh: () => Promise<R | undefined>,
     callSources: () => Promise<R>,
+    signal?: AbortSignal,
   ): Promise<R> {
     if (Date.now() < this.skipUntil) return callSources();
     const token = randomUUID();
     let outcome: 'holder' | 'waited' | { fresh: R };
     try {
-      outcome = await this.acquireOrWait(key, token, readFresh);
+      outcome = await this.acquireOrWait(key, token, readFresh, signal);
     } catch {
-      this.skipUntil = Date.now() + LEASE_BACKOFF_MS;
+      if (signal?.aborted !== true) this.skipUntil = Date.now() + LEASE_BACKOFF_MS;
       return callSources();
     }
     if (outcome === 'waited') return callSources();
@@ -86,6 +91,7 @@ export class FleetSingleFlight {
     key: string,
     token: string,
     readFresh: () => Promise<R | undefined>,
+    signal: AbortSignal | undefined,
   ): Promise<'holder' | 'waited' | { fresh: R }> {
     const deadline = Date.now() + this.waitMs;
     let pollMs = FIRST_POLL_MS;
@@ -93,7 +99,7 @@ export class FleetSingleFlight {
       for (;;) {
         const left = deadline - Date.now();
         if (left <= 0) return 'waited';
-        await sleep(Math.min(pollMs, left));
+        await sleep(Math.min(pollMs, left), signal);
         pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
         // Both at once, one round trip: the entry is seen as soon as it is written, before the
         // holder's release; the lease gone without a fresh entry means it is ours to take.
@@ -103,5 +109,38 @@ export class FleetSingleFlight {
       }
     }
     return 'holder';
+  }
+}
+
+/**
+ * `singleFlight: 'fleet'` needs a Redis to hold leases, an entry waiters can use, and a bounded
+ * lease: `boundName` is the option bounding the work the lease covers, `boundMs` its value.
+ */
+export function assertFleetWorks(
+  cache: CacheTier | undefined,
+  ttlMs: number,
+  boundName: string,
+  boundMs: number,
+): void {
+  if (!(cache instanceof RedisCache)) {
+    throw new ConfigError(
+      'singleFlight',
+      'fleet',
+      `'process' unless \`cache\` is a RedisCache (the fleet's lease lives in Redis; cache: ${cache === undefined ? 'none' : cache.constructor.name})`,
+    );
+  }
+  if (!(ttlMs > 0)) {
+    throw new ConfigError(
+      'ttlMs',
+      ttlMs,
+      "above 0 with singleFlight 'fleet' (waiters take the holder's fresh entry)",
+    );
+  }
+  if (!(boundMs > 0 && Number.isFinite(boundMs))) {
+    throw new ConfigError(
+      boundName,
+      boundMs,
+      "finite and above 0 with singleFlight 'fleet' (it bounds the lease)",
+    );
   }
 }

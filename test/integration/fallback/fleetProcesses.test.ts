@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { useRedisServer } from '../../support/useRedisServer';
 import { waitFor } from '../../support/waitFor';
+import { fleetOfWorkers, type Worker } from './fixtures/fleetOfWorkers';
 
 // Several real processes sharing one redis-server, as a fleet of instances would.
-const HOOK = path.resolve(__dirname, '../../support/tsHook.js');
-const WORKER = path.join(__dirname, 'fixtures/fleetWorker.ts');
 const PROCESSES = 4;
 const CALLERS = 25;
 
@@ -15,47 +13,15 @@ interface Answer {
   ms: number;
 }
 
-interface Worker {
-  child: ChildProcess;
-  messages: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
 const suite = useRedisServer();
-const workers: Worker[] = [];
-afterEach(async () => {
-  for (const w of workers) w.child.kill('SIGKILL');
-  await Promise.all(workers.splice(0).map((w) => w.exited));
-});
-
-function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--no-warnings', '-r', HOOK, WORKER], {
-    env: { ...process.env, REDIS_URL: suite.server().url, CALLERS: String(CALLERS), ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const w: Worker = {
-    child,
-    messages: [],
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-  };
-  let buffer = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buffer += d.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      w.messages.push(JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>);
-      buffer = buffer.slice(nl + 1);
-    }
-  });
-  workers.push(w);
-  return w;
-}
+const workers = fleetOfWorkers(path.join(__dirname, 'fixtures/fleetWorker.ts'));
+afterEach(() => workers.stop());
 
 async function startFleet(env: Record<string, string>): Promise<Worker[]> {
-  const fleet = Array.from({ length: PROCESSES }, () => startWorker(env));
-  await waitFor(() => fleet.every((w) => w.messages.some((m) => m.ready === true)), {
-    timeoutMs: 20_000,
-    detail: () => JSON.stringify(fleet.map((w) => [w.child.exitCode, w.messages])),
+  const fleet = await workers.start(PROCESSES, {
+    REDIS_URL: suite.server().url,
+    CALLERS: String(CALLERS),
+    ...env,
   });
   for (const w of fleet) w.child.stdin!.write('go\n');
   return fleet;
