@@ -70,13 +70,15 @@ export class AckBuffer {
     const withState = this.pendingState;
     this.pending = [];
     this.pendingState = false;
-    const { keys, opts, metrics, logger } = this.ctx;
+    const { keys, opts, metrics, logger, unconfirmed } = this.ctx;
+    unconfirmed.sending(ids);
     this.fire(
       (c) =>
         withState
           ? ACK.run(c, [keys.stream, keys.state], [opts.group, ...ids])
           : c.xack(keys.stream, opts.group, ...ids),
       (acked) => {
+        unconfirmed.confirmed(ids);
         this.counts.done += Number(acked);
         metrics.count('done', Number(acked));
       },

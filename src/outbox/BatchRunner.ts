@@ -113,6 +113,11 @@ export class BatchRunner<P> {
       };
       return this.park(client, sid, raw, prior.attempts, why, acks, counts);
     }
+    if (this.ctx.unconfirmed.has(sid)) {
+      // Handled here already; only its acknowledgement failed (or is still on its way).
+      acks.add(sid, prior !== FRESH);
+      return;
+    }
     const max = this.ctx.opts.maxAttempts;
     let { attempts, lastError } = prior;
     for (;;) {

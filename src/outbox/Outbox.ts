@@ -31,6 +31,7 @@ import { OutboxMetrics } from './OutboxMetrics';
 import { resolveOutboxOptions, type OutboxOptions } from './OutboxOptions';
 import { recoverPass, type RecoveryCounts } from './recoverPass';
 import { ADD, COUNTS, REQUEUE, TRIM } from './scripts';
+import { UnconfirmedAcks } from './UnconfirmedAcks';
 
 const COUNTS_EVERY_MS = 1000;
 
@@ -70,6 +71,7 @@ export class Outbox<P = unknown> {
       metrics: new OutboxMetrics(resolveRegistry(options.registry), keys.stream),
       logger: resolveLogger(options.logger, 'outbox'),
       local: new Set(),
+      unconfirmed: new UnconfirmedAcks(),
     };
     this.runner = new BatchRunner(this.ctx);
     this.loop = new ConsumeLoop(this.ctx, this.runner, {

@@ -6,6 +6,7 @@ import { readiness, waitForFirstReady } from '../redis/clientReadiness';
 import type { OutboxKeys } from './keys';
 import type { OutboxMetrics } from './OutboxMetrics';
 import type { ResolvedOutboxOptions } from './OutboxOptions';
+import type { UnconfirmedAcks } from './UnconfirmedAcks';
 
 /** What the outbox's parts share: resolved options, keys, metrics, logger. Internal. */
 export interface OutboxContext<P> {
@@ -15,6 +16,8 @@ export interface OutboxContext<P> {
   readonly logger: Logger;
   /** Stream ids that a batch in this process currently owns, so no two batches run one entry. */
   readonly local: Set<string>;
+  /** Entries handled here whose acknowledgement Redis has not confirmed: acknowledged, not rerun. */
+  readonly unconfirmed: UnconfirmedAcks;
 }
 
 /**

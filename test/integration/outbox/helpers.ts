@@ -21,7 +21,6 @@ export function testOutbox<P = unknown>(
   });
 }
 
-/** Resolves after `ms`. */
 /**
  * Waits until `statuskit_outbox_events_total{outcome}` reads `count`. The done counter moves when
  * the ack's reply is read, which can come a turn after the entry has left the pending list as seen
@@ -35,6 +34,7 @@ export async function waitForOutcome(registry: Registry, outcome: string, count:
   });
 }
 
+/** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
