@@ -41,6 +41,8 @@ interface Report {
   at: number;
   condition: string;
   statuses: Record<string, string>;
+  /** What each dependency that is not OK says, shown when an assertion on the report fails. */
+  messages: Record<string, string>;
 }
 
 const B = CHAOS_BOUNDS;
@@ -163,10 +165,25 @@ describe('chaos: every component under steady load while Redis and a partner API
           // A refused or failed connection (status 0) is recorded above and judged with the samples;
           // only a real answer carries a report to read.
           if (status === 0) return;
-          const doc = JSON.parse(body) as { condition: string; results: Record<string, { id: string }[]> };
+          const doc = JSON.parse(body) as {
+            condition: string;
+            results: Record<string, { id: string; message?: string }[]>;
+          };
           const statuses: Record<string, string> = {};
-          for (const [s, list] of Object.entries(doc.results)) for (const r of list) statuses[r.id] = s;
-          reports.push({ phase: at, cycle: inCycle, at: Date.now(), condition: doc.condition, statuses });
+          const messages: Record<string, string> = {};
+          for (const [s, list] of Object.entries(doc.results))
+            for (const r of list) {
+              statuses[r.id] = s;
+              if (s !== 'OK') messages[r.id] = r.message ?? '';
+            }
+          reports.push({
+            phase: at,
+            cycle: inCycle,
+            at: Date.now(),
+            condition: doc.condition,
+            statuses,
+            messages,
+          });
         });
         inFlight.add(p);
         void p.finally(() => inFlight.delete(p));
