@@ -11,6 +11,7 @@ import { RefreshGate } from './RefreshGate';
 import { MissFlight, type FlightEntry } from './MissFlight';
 import type { RedisCache } from '../../src/cache/RedisCache';
 import { FleetSingleFlight } from '../../src/fallback/FleetSingleFlight';
+import { fleetMetrics } from '../../src/fallback/FleetMetrics';
 
 /**
  * Route-level cache with graceful degradation, behaving as a shared HTTP cache: serves a fresh
@@ -45,7 +46,11 @@ export function cachedRoute(opts: CachedRouteOptions): RequestHandler {
   const o = resolveCachedRouteOptions(opts);
   const fleet =
     o.singleFlight === 'fleet'
-      ? new FleetSingleFlight((o.cache as RedisCache).fleetLease(), o.timeoutMs)
+      ? new FleetSingleFlight(
+          (o.cache as RedisCache).fleetLease(),
+          o.timeoutMs,
+          fleetMetrics(o.registry, o.name),
+        )
       : undefined;
   const ctx: RouteContext = {
     o,

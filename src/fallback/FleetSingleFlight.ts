@@ -4,6 +4,7 @@ import type { FleetLease } from '../cache/FleetLease';
 import { RedisCache } from '../cache/RedisCache';
 import { ConfigError } from '../errors/ConfigError';
 import { sleep } from '../retry/sleep';
+import type { FleetObserver } from './FleetMetrics';
 
 /** First wait of a waiter before it looks at the lease again, in milliseconds. */
 export const FIRST_POLL_MS = 5;
@@ -14,6 +15,9 @@ export const FIRST_POLL_MS = 5;
 export const MAX_POLL_MS = 20;
 /** After a lease command failed, calls skip the lease this long: a frozen Redis costs one bound, not two. */
 export const LEASE_BACKOFF_MS = 1000;
+
+/** How a wait on the lease ended. */
+type Turn<R> = { kind: 'holder' | 'took_over' | 'timed_out' } | { kind: 'shared'; fresh: R };
 
 /**
  * One instance of the fleet calls the sources for a key at a time; the others wait for its entry.
@@ -47,10 +51,14 @@ export class FleetSingleFlight {
    */
   readonly waitMs: number;
 
-  /** `sourcesMs`: the longest the chain's sources may take (`sources.length × sourceTimeoutMs`). */
+  /**
+   * `sourcesMs`: the longest the chain's sources may take (`sources.length × sourceTimeoutMs`);
+   * `observer`: told how each call went (the fleet metrics).
+   */
   constructor(
     private readonly lease: FleetLease,
     sourcesMs: number,
+    private readonly observer: FleetObserver = { settled: () => undefined },
   ) {
     this.leaseMs = sourcesMs + 2 * lease.commandTimeoutMs;
     this.waitMs = 2 * this.leaseMs + MAX_POLL_MS + lease.commandTimeoutMs;
@@ -67,17 +75,26 @@ export class FleetSingleFlight {
     callSources: () => Promise<R>,
     signal?: AbortSignal,
   ): Promise<R> {
-    if (Date.now() < this.skipUntil) return callSources();
+    const startedAt = Date.now();
+    if (startedAt < this.skipUntil) {
+      this.observer.settled('skipped', 0);
+      return callSources();
+    }
     const token = randomUUID();
-    let outcome: 'holder' | 'waited' | { fresh: R };
+    let outcome: Turn<R>;
     try {
       outcome = await this.acquireOrWait(key, token, readFresh, signal);
     } catch {
-      if (signal?.aborted !== true) this.skipUntil = Date.now() + LEASE_BACKOFF_MS;
+      if (signal?.aborted !== true) {
+        this.skipUntil = Date.now() + LEASE_BACKOFF_MS;
+        this.observer.settled('redis_failed', 0);
+      }
       return callSources();
     }
-    if (outcome === 'waited') return callSources();
-    if (outcome !== 'holder') return outcome.fresh;
+    const waitedMs = outcome.kind === 'holder' ? 0 : Math.max(1, Date.now() - startedAt);
+    this.observer.settled(outcome.kind, waitedMs);
+    if (outcome.kind === 'timed_out') return callSources();
+    if (outcome.kind === 'shared') return outcome.fresh;
     try {
       return await callSources();
     } finally {
@@ -92,23 +109,25 @@ export class FleetSingleFlight {
     token: string,
     readFresh: () => Promise<R | undefined>,
     signal: AbortSignal | undefined,
-  ): Promise<'holder' | 'waited' | { fresh: R }> {
+  ): Promise<Turn<R>> {
     const deadline = Date.now() + this.waitMs;
     let pollMs = FIRST_POLL_MS;
+    let waited = false;
     while (!(await this.lease.acquire(key, token, this.leaseMs))) {
+      waited = true;
       for (;;) {
         const left = deadline - Date.now();
-        if (left <= 0) return 'waited';
+        if (left <= 0) return { kind: 'timed_out' };
         await sleep(Math.min(pollMs, left), signal);
         pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
         // Both at once, one round trip: the entry is seen as soon as it is written, before the
         // holder's release; the lease gone without a fresh entry means it is ours to take.
         const [fresh, held] = await Promise.all([readFresh(), this.lease.held(key)]);
-        if (fresh !== undefined) return { fresh };
+        if (fresh !== undefined) return { kind: 'shared', fresh };
         if (!held) break;
       }
     }
-    return 'holder';
+    return { kind: waited ? 'took_over' : 'holder' };
   }
 }
 

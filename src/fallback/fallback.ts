@@ -6,6 +6,7 @@ import { BackgroundRefresh } from './BackgroundRefresh';
 import { ChainHealth } from './ChainHealth';
 import { refreshDue } from './earlyRefresh';
 import { FleetSingleFlight } from './FleetSingleFlight';
+import { fleetMetrics } from './FleetMetrics';
 import {
   resolveFallbackOptions,
   type FallbackOptions,
@@ -270,7 +271,11 @@ export class Fallback<T, A extends unknown[]> {
 
 /** The fleet single flight of a chain on a RedisCache: its lease outlasts the sources' worst case. */
 function fleetOf<T, A extends unknown[]>(o: ResolvedFallbackOptions<T, A>): FleetSingleFlight {
-  return new FleetSingleFlight((o.cache as RedisCache).fleetLease(), o.sources.length * o.sourceTimeoutMs);
+  return new FleetSingleFlight(
+    (o.cache as RedisCache).fleetLease(),
+    o.sources.length * o.sourceTimeoutMs,
+    fleetMetrics(o.registry, o.name),
+  );
 }
 
 /**

@@ -35,6 +35,16 @@ export const METRICS = {
     help: 'Background refreshes of fallback entries (early refresh, stale-while-revalidate) by outcome (ok, error)',
     labelNames: ['name', 'outcome'],
   },
+  fallbackFleet: {
+    name: 'statuskit_fallback_fleet_total',
+    help: 'Single flight across the fleet by outcome (holder, took_over, shared, timed_out, redis_failed, skipped)',
+    labelNames: ['name', 'outcome'],
+  },
+  fallbackFleetWait: {
+    name: 'statuskit_fallback_fleet_wait_seconds',
+    help: "How long an instance waited on another instance's lease before it had an answer or the lease",
+    labelNames: ['name'],
+  },
   retryAttempts: {
     name: 'statuskit_retry_attempts_total',
     help: 'Retry attempts by outcome (success, retry, exhausted, budget)',

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { Registry } from 'prom-client';
 import { MemoryCache } from '../../../src/cache/MemoryCache';
 import { RedisCache } from '../../../src/cache/RedisCache';
 import { ConfigError } from '../../../src/errors/ConfigError';
@@ -55,6 +56,22 @@ async function instance(
   return { fb, cache };
 }
 
+/** `statuskit_fallback_fleet_total` of `name` by outcome (non-zero only), and how many waits were observed. */
+async function fleetMetricsOf(registry: Registry, name: string) {
+  const counts: Record<string, number> = {};
+  const total = await registry.getSingleMetric('statuskit_fallback_fleet_total')!.get();
+  for (const v of total.values)
+    if (v.labels.name === name && v.value > 0) counts[String(v.labels.outcome)] = v.value;
+  const wait = (await registry.getSingleMetric('statuskit_fallback_fleet_wait_seconds')!.get()).values as {
+    metricName?: string;
+    labels: Record<string, unknown>;
+    value: number;
+  }[];
+  const of = (suffix: string) =>
+    wait.find((v) => v.metricName?.endsWith(suffix) === true && v.labels.name === name)?.value ?? 0;
+  return { counts, waits: of('_count'), waitedSeconds: of('_sum') };
+}
+
 function countingSource(ms = SOURCE_MS) {
   const calls: number[] = [];
   const source = async (id: string) => {
@@ -93,7 +110,8 @@ describe("fallback({ singleFlight: 'fleet' }) options", () => {
 describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
   it('three instances × 25 concurrent calls for one cold key: one source call, one value', async () => {
     const { calls, source } = countingSource();
-    const fleet = await Promise.all([1, 2, 3].map(() => instance('cold', source)));
+    const registry = new Registry();
+    const fleet = await Promise.all([1, 2, 3].map(() => instance('cold', source, { registry })));
     const answers = await Promise.all(
       fleet.flatMap(({ fb }) => Array.from({ length: 25 }, () => fb.get('42'))),
     );
@@ -103,6 +121,11 @@ describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
     expect(answers.filter((a) => a.source === 'source')).toHaveLength(25);
     expect(answers.filter((a) => a.source === 'cache')).toHaveLength(50);
     expect(await suite.redis().exists('statuskit:{cache}:~lease:cold:42')).toBe(0);
+    // Each instance reaches the lease once for its 25 callers; the two that waited say how long.
+    const m = await fleetMetricsOf(registry, 'cold');
+    expect(m.counts).toEqual({ holder: 1, shared: 2 });
+    expect(m.waits).toBe(2);
+    expect(m.waitedSeconds).toBeGreaterThan(0);
   });
 
   it('the lease is released only by its holder', async () => {
@@ -128,12 +151,18 @@ describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
       if (n === 1) throw new Error('database recovering');
       return { id };
     };
-    const fleet = await Promise.all([1, 2, 3].map(() => instance('failing', source)));
+    const registry = new Registry();
+    const fleet = await Promise.all([1, 2, 3].map(() => instance('failing', source, { registry })));
     const answers = await Promise.all(fleet.map(({ fb }) => fb.get('7').catch((e: Error) => e.name)));
     expect(answers).toContain('FallbackExhaustedError');
     expect(answers.filter((a) => typeof a === 'object')).toHaveLength(2);
     expect(n).toBe(2); // the second caller wrote the entry, the third read it
     expect(overlap).toBe(false);
+    expect((await fleetMetricsOf(registry, 'failing')).counts).toEqual({
+      holder: 1,
+      took_over: 1,
+      shared: 1,
+    });
   });
 
   it('a holder that died leaves a lease that expires: a waiter calls the sources after it, not before', async () => {
@@ -152,7 +181,8 @@ describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
 
   it('a waiter waits at most two leases (a holder, a successor), then calls the sources', async () => {
     const { calls, source } = countingSource(10);
-    const { fb, cache } = await instance('stuck', source, { sourceTimeoutMs: 300 });
+    const registry = new Registry();
+    const { fb, cache } = await instance('stuck', source, { sourceTimeoutMs: 300, registry });
     await cache.fleetLease().acquire('stuck:1', 'slow-holder', 60_000);
     const started = Date.now();
     expect((await fb.get('1')).source).toBe('source');
@@ -161,6 +191,9 @@ describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
     const waitMs = 2 * (300 + 2 * COMMAND_TIMEOUT_MS) + 20 + COMMAND_TIMEOUT_MS;
     expect(tookMs).toBeGreaterThanOrEqual(waitMs - 50);
     expect(tookMs).toBeLessThan(waitMs + MARGIN_MS);
+    const m = await fleetMetricsOf(registry, 'stuck');
+    expect(m.counts).toEqual({ timed_out: 1 });
+    expect(m.waitedSeconds).toBeGreaterThanOrEqual((waitMs - 50) / 1000);
   });
 
   it("an invalidate during the holder's call keeps its value out: the waiters call the sources again", async () => {
@@ -176,7 +209,8 @@ describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
 
   it('frozen Redis: calls answered from the sources within the bounds, one source call per process', async () => {
     const { calls, source } = countingSource(10);
-    const { fb } = await instance('frozen', source);
+    const registry = new Registry();
+    const { fb } = await instance('frozen', source, { registry });
     suite.server().freeze();
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 25 }, () => fb.get('1')));
@@ -188,6 +222,7 @@ describe("fallback({ singleFlight: 'fleet' }) on a real redis-server", () => {
     const again = Date.now();
     expect((await fb.get('2')).source).toBe('source');
     expect(Date.now() - again).toBeLessThan(COMMAND_TIMEOUT_MS + MARGIN_MS);
+    expect((await fleetMetricsOf(registry, 'frozen')).counts).toEqual({ redis_failed: 1, skipped: 1 });
   });
 
   it('Redis down: calls answered from the sources at once, one source call per process', async () => {
