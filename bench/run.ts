@@ -35,6 +35,7 @@ export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'http', module: './http', timeoutS: 300 },
   { name: 'fallback', module: './peers/fallback', timeoutS: 300 },
   { name: 'fleet', module: './peers/fleet', timeoutS: 300 },
+  { name: 'hotkey', module: './hotKey', timeoutS: 120 },
   { name: 'cachedRoute', module: './cachedRoute', timeoutS: 300 },
   { name: 'memorycache', module: './peers/memoryCache', timeoutS: 300, core: 0 },
   { name: 'outbox', module: './outbox', timeoutS: 300 },
