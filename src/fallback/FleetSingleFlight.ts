@@ -10,9 +10,10 @@ import type { FleetObserver } from './FleetMetrics';
 export const FIRST_POLL_MS = 5;
 /**
  * Longest wait between two looks: a waiter answers at most this long (plus a round trip) after the
- * holder's write, and a waiting instance sends about 1000 / this commands a second per key.
+ * holder's write, and a waiting instance sends about 2 × 1000 / this commands a second per key (the
+ * entry read and the lease check; 20 ms cost waiters 4–10 ms more at p99 in `bench/peers/fleet.ts`).
  */
-export const MAX_POLL_MS = 20;
+export const MAX_POLL_MS = 10;
 /** After a lease command failed, calls skip the lease this long: a frozen Redis costs one bound, not two. */
 export const LEASE_BACKOFF_MS = 1000;
 
@@ -27,7 +28,7 @@ type Turn<R> = { kind: 'holder' | 'took_over' | 'timed_out' } | { kind: 'shared'
  * - `SET NX` won: this instance is the holder; it runs the chain (whose write-back goes out before
  *   the release, on the same connection, so a waiter never sees the lease gone before the entry) and
  *   gives the lease back.
- * - Lost: every few milliseconds (5, 10, 20, 20 … ms) it reads the entry and looks at the lease,
+ * - Lost: every few milliseconds (5, 10, 10 … ms) it reads the entry and looks at the lease,
  *   in one round trip: a fresh entry → answered from the cache; no fresh entry and the lease gone
  *   (the holder failed, was cancelled, or died and its lease expired) → it tries to take the lease
  *   itself, so a recovering database still sees one caller at a time. After `waitMs` (a holder and one successor) it calls the sources
