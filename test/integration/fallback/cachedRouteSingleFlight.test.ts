@@ -274,6 +274,21 @@ describe("cachedRoute({ singleFlight: 'fleet' })", () => {
     // The cache read's bound, then the lease's; the held requests take the holder's body.
     expect(tookMs).toBeLessThan(2 * COMMAND_TIMEOUT_MS + MAX_POLL_MS + MARGIN_MS);
   });
+
+  it('Redis down: every request answered at once, the route once per process', async () => {
+    const cache = await redisCache();
+    const client = clients[clients.length - 1];
+    const { server, stats } = route(cache, slowJson(20), { singleFlight: 'fleet', timeoutMs: 1000 });
+    client.disconnect(); // known down: every command fails at once
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get(server)));
+    const tookMs = Date.now() - started;
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(new Set(answers.map((a) => a.text))).toEqual(new Set(['{"n":1}']));
+    expect(stats.runs).toBe(1);
+    // No Redis bound is waited for: the route's 20 ms and the machine's margin.
+    expect(tookMs).toBeLessThan(COMMAND_TIMEOUT_MS + MARGIN_MS);
+  });
 });
 
 describe('cachedRoute singleFlight options', () => {
