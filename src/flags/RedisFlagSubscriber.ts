@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { toSafeError } from '../redaction/redact';
 import type { RedisClient } from '../redis/RedisClient';
+import { ownConnection } from '../redis/ownConnection';
 import { delay } from '../timing/delay';
 import { parseFlag } from './Flag';
 import type { FlagNotice, FlagUnsubscribe } from './FlagStore';
@@ -50,9 +50,7 @@ export class RedisFlagSubscriber {
   private open(): void {
     // We (re)subscribe ourselves on every 'ready'. ioredis's own auto-resubscribe would fail inside
     // ioredis, as an unhandled rejection, on a client configured with enableOfflineQueue: false.
-    const conn = this.client.isCluster
-      ? this.client.duplicate()
-      : (this.client as Redis).duplicate({ autoResubscribe: false });
+    const conn = ownConnection(this.client, { autoResubscribe: false });
     this.connection = conn;
     conn.on('error', this.onError);
     conn.on('close', this.onClose);

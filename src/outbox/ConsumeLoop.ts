@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/RedisClient';
+import { ownConnection } from '../redis/ownConnection';
 import { toSafeError } from '../redaction/redact';
 import { backoffDelay } from '../retry/backoffDelay';
 import { delay } from '../timing/delay';
@@ -43,7 +44,7 @@ export class ConsumeLoop<P> {
 
   start(): void {
     if (this.running) return;
-    const conn = this.ctx.opts.redis.duplicate();
+    const conn = ownConnection(this.ctx.opts.redis);
     conn.on('error', (err: unknown) =>
       this.ctx.logger.debug({ err: toSafeError(err) }, 'outbox consumer connection error'),
     );
@@ -122,17 +123,26 @@ export class ConsumeLoop<P> {
     const { opts, keys } = this.ctx;
     this.reading = true;
     try {
-      const reply = await command(
-        this.ctx,
-        conn,
-        'outbox read',
-        (c) =>
-          c.call(
-            'XREADGROUP',
-            ...['GROUP', opts.group, opts.consumer, 'COUNT', opts.batchSize, 'BLOCK', opts.blockMs],
-            ...['STREAMS', keys.stream, '>'],
+      // Given up on as soon as stop() aborts: a read that ioredis queued for resending when Redis
+      // went away is never settled by disconnect(), and the bound below is an unref'd timer, so a
+      // process with nothing else left would exit with stop() still pending.
+      const reply = await withTimeout(
+        () =>
+          command(
+            this.ctx,
+            conn,
+            'outbox read',
+            (c) =>
+              c.call(
+                'XREADGROUP',
+                ...['GROUP', opts.group, opts.consumer, 'COUNT', opts.batchSize, 'BLOCK', opts.blockMs],
+                ...['STREAMS', keys.stream, '>'],
+              ),
+            opts.blockMs + opts.commandTimeoutMs,
           ),
-        opts.blockMs + opts.commandTimeoutMs,
+        0,
+        'outbox read',
+        signal,
       );
       return parseReadReply(reply);
     } finally {

@@ -18,6 +18,11 @@ const MARGIN_MS = 1500;
 
 const { server } = useRedisServer({ client: false });
 const clients: Redis[] = [];
+/**
+ * For clients whose socket is closed when afterEach disconnects them: ioredis would otherwise arm
+ * a ref'd 2 s timer that nothing clears and hold the jest worker open after the last test.
+ */
+const NO_LINGER: RedisOptions = { disconnectTimeout: 0 };
 const stoppers: Array<() => Promise<unknown>> = [];
 
 /** A client made the way an app makes it: `new Redis(url)`, nothing awaited. */
@@ -102,7 +107,7 @@ describe('a client still making its first connection', () => {
 describe('a client that cannot connect or lost its connection', () => {
   it('to a port where nothing listens: fails with RedisUnavailableError within the timeout, never hangs', async () => {
     const port = await freePort();
-    const redis = freshClient(`redis://127.0.0.1:${port}`, { retryStrategy: () => 50 });
+    const redis = freshClient(`redis://127.0.0.1:${port}`, { retryStrategy: () => 50, ...NO_LINGER });
     const flags = new FeatureFlags({
       store: new RedisFlagStore(redis, { commandTimeoutMs: TIMEOUT_MS }),
       registry: false,
@@ -124,7 +129,7 @@ describe('a client that cannot connect or lost its connection', () => {
   });
 
   it('a ready client whose server() was killed fails at once (< 50 ms), in every component', async () => {
-    const redis = freshClient(server().url, { retryStrategy: () => 100 });
+    const redis = freshClient(server().url, { retryStrategy: () => 100, ...NO_LINGER });
     const flags = new FeatureFlags({
       store: new RedisFlagStore(redis, { commandTimeoutMs: TIMEOUT_MS }),
       registry: false,

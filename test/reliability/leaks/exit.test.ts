@@ -3,6 +3,8 @@ import { runFixture } from '../support/child';
 
 /** Generous: a busy shared machine. Normally the process exits within a few hundred ms of stop(). */
 const EXIT_WITHIN_MS = 5000;
+/** Well under ioredis's 2 s `disconnectTimeout`, well over a clean exit on a busy machine. */
+const LINGER_MS = 1000;
 
 describe('stop() leaves no handle: the process exits by itself', () => {
   let server: RedisServer;
@@ -47,4 +49,25 @@ describe('stop() leaves no handle: the process exits by itself', () => {
     },
     30_000,
   );
+
+  it("flags and outbox stopped while Redis is down leave none of ioredis's disconnect timers", async () => {
+    const run = await runFixture('stopRedisDown', {
+      env: { REDIS_URL: server.url, REDIS_PID: String(server.pid) },
+      killAfterMs: 20_000,
+    });
+    expect({ stderr: run.stderr, timedOut: run.timedOut, code: run.code }).toEqual({
+      stderr: '',
+      timedOut: false,
+      code: 0,
+    });
+    const stopped = run.messages.find((m) => m.phase === 'stopped') as { at: number } | undefined;
+    const exit = run.messages.find((m) => m.exit === true) as { at: number } | undefined;
+    expect({ stopped, exit, stdout: run.stdout }).toEqual({
+      stopped: expect.anything(),
+      exit: expect.anything(),
+      stdout: run.stdout,
+    });
+    // A leftover timer holds the process for ioredis's 2 s disconnectTimeout; a clean exit takes ms.
+    expect(exit!.at - stopped!.at).toBeLessThan(LINGER_MS);
+  }, 30_000);
 });
