@@ -94,8 +94,10 @@ describe.each([
     const sources = answers.map((a) => a.headers['x-statuskit-source']);
     expect(sources.filter((s) => s === 'origin')).toHaveLength(1);
     expect(sources.filter((s) => s === 'cache')).toHaveLength(19);
+    // A held request reads the entry the moment it is stored: its ttl is the full 60 s when that is
+    // within the same millisecond, 59 once one has passed.
     for (const a of answers.filter((x) => x.headers['x-statuskit-source'] === 'cache')) {
-      expect(a.headers['cache-status']).toBe('statuskit; hit; ttl=59');
+      expect(a.headers['cache-status']).toMatch(/^statuskit; hit; ttl=(59|60)$/);
     }
   });
 
