@@ -11,6 +11,11 @@
  *    with no change since the previous one (the page rendered at the last change is reused) against
  *    a request right after a status change (the page is rendered again). Only the request is timed
  *    (wall clock around the injection, on a pinned core), not the change before it.
+ * 3. The history's own work per change, alone: the two records a change makes, built and pushed
+ *    into a `StatusHistory(20)` against a `StatusHistory(0)`, in a tight loop. Where the whole
+ *    change (1) varies by more between rounds than the history could add, this says what it adds.
+ *
+ * With `--expose-gc` (the runner passes it), a full collection precedes every batch of 1 and 3.
  *
  * Run: npx tsc -p tsconfig.bench.json; node dist-bench/bench/history.js [<other dist-bench>]
  * (or `BENCH_HISTORY_BASE=<other dist-bench> npm run bench -- history`).
@@ -24,8 +29,9 @@ import { HealthAnswers } from '../middleware/health/HealthAnswers';
 import { resolveHealthOptions } from '../middleware/health/HealthRoutesOptions';
 import { healthRoutes } from '../middleware/health/healthRoutes';
 import { DependencyManager } from '../src/manager/DependencyManager';
+import { StatusHistory, type StatusChange } from '../src/manager/StatusHistory';
 import { currentOptions } from './lib/options';
-import { pairedRatios, shuffled, summarize } from './lib/stats';
+import { pairedDeltas, pairedRatios, shuffled, summarize } from './lib/stats';
 
 interface Kit {
   DependencyManager: typeof DependencyManager;
@@ -35,6 +41,9 @@ interface Kit {
 }
 
 type Status = 'OK' | 'OUTAGE';
+
+/** A full collection before a batch (with `--expose-gc`), so no batch pays for its predecessor's garbage. */
+const collectGarbage = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -78,6 +87,7 @@ function flippingManager(kit: Kit, steady: number, historySize: number | undefin
 
 /** `n` status changes; throws if one of them did not change the status. CPU ns per change. */
 async function changes(manager: DependencyManager, n: number): Promise<number> {
+  collectGarbage();
   let last = (await manager.evaluate('flip')).status;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
@@ -110,6 +120,7 @@ async function runChanges(kits: Array<[string, Kit]>, rounds: number, n: number)
   const base = ns.get('base (no history)');
   const ratioOff = summarize(pairedRatios(on, off));
   const out: Record<string, unknown> = {
+    rounds,
     changesPerBatch: n,
     nsPerChange: Object.fromEntries([...ns].map(([l, v]) => [l, Math.round(summarize(v).median)])),
     history20OverHistory0: {
@@ -126,6 +137,51 @@ async function runChanges(kits: Array<[string, Kit]>, rounds: number, n: number)
   }
   for (const m of variants) await m[1].stop();
   return out;
+}
+
+/**
+ * The history's own work per status change, alone: what `DependencyManager` does on a change when
+ * the history is on, and skips when it is off: build the dependency's and the system's change
+ * records and push them into a `StatusHistory`. `historySize: 20` against `0` (same calls, which
+ * then return at once), `n` changes per batch, shuffled rounds, CPU ns per change.
+ */
+function recordBatch(history: StatusHistory, n: number): number {
+  collectGarbage();
+  const messages = ['flip OK', 'flip OUTAGE'] as const;
+  const statuses = ['OK', 'OUTAGE'] as const;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const from = statuses[(i + 1) & 1];
+    const to = statuses[i & 1];
+    const message = messages[i & 1];
+    history.record({ id: 'flip', from, to, at: i, message });
+    history.recordSystem({ id: 'flip', from, to, at: i, message });
+  }
+  const used = process.cpuUsage(cpu0);
+  const newest: StatusChange | undefined = history.of('flip')[0];
+  if (history.system().length > 0 && newest?.at !== n - 1) throw new Error('the history lost a change');
+  return ((used.user + used.system) * 1000) / n;
+}
+
+function runRecords(rounds: number, n: number) {
+  const variants: Array<[string, StatusHistory]> = [
+    ['historySize 20', new StatusHistory(20)],
+    ['historySize 0', new StatusHistory(0)],
+  ];
+  const ns = new Map<string, number[]>(variants.map(([l]) => [l, []]));
+  for (let r = -3; r < rounds; r++) {
+    for (const [label, history] of shuffled(variants, r + 13)) {
+      const v = recordBatch(history, n);
+      if (r >= 0) ns.get(label)!.push(v);
+    }
+  }
+  const added = summarize(pairedDeltas(ns.get('historySize 20')!, ns.get('historySize 0')!));
+  return {
+    rounds,
+    changesPerBatch: n,
+    nsPerChange: Object.fromEntries([...ns].map(([l, v]) => [l, round2(summarize(v).median)])),
+    addedNsPerChange: { median: round2(added.median), q1: round2(added.q1), q3: round2(added.q3) },
+  };
 }
 
 interface PageVariant {
@@ -234,15 +290,26 @@ export async function run(baseDir?: string): Promise<Record<string, unknown>> {
   baseDir ??= process.env.BENCH_HISTORY_BASE || undefined;
   if (baseDir !== undefined) kits.push(['base', load(path.resolve(baseDir))]);
   let t = performance.now();
-  const statusChange = await runChanges(kits, rounds, quick ? 2000 : 10_000);
+  const statusChange = await runChanges(kits, rounds * 2, quick ? 2000 : 5000);
   console.error(`history: status changes measured in ${Math.round(performance.now() - t)} ms`);
+  t = performance.now();
+  const records = runRecords(rounds, quick ? 100_000 : 200_000);
+  console.error(`history: records measured in ${Math.round(performance.now() - t)} ms`);
   t = performance.now();
   const page = await runPage(kits, rounds, quick ? 30 : 60);
   console.error(`history: page requests measured in ${Math.round(performance.now() - t)} ms`);
   const ratio = (statusChange.history20OverHistory0 as { median: number }).median;
   const vsBase = (statusChange.history20OverBase as { median: number } | undefined)?.median;
   const page100 = page['statuskit direct 100 deps'] as { cachedUs: number; afterChangeUs: number };
+  const changeNs = (statusChange.nsPerChange as Record<string, number>)['historySize 0'];
+  const addedNs = records.addedNsPerChange.median;
+  const share = round2((100 * addedNs) / changeNs);
   const targets = [
+    {
+      target: "the history's own work per change ≤ 5 % of a status change",
+      measured: `${addedNs} ns of ${changeNs} ns (${share} %)`,
+      met: share <= 5,
+    },
     {
       target: 'status change with history (20) ≤ 1.05 × history off',
       measured: `${ratio} ×`,
@@ -260,7 +327,7 @@ export async function run(baseDir?: string): Promise<Record<string, unknown>> {
       measured: `${vsBase} ×`,
       met: vsBase <= 1.05,
     });
-  return { node: process.version, rounds, statusChange, page, targets };
+  return { node: process.version, rounds, statusChange, records, page, targets };
 }
 
 if (require.main === module) {

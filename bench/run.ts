@@ -40,7 +40,7 @@ export const BENCHMARKS: readonly BenchmarkDef[] = [
   { name: 'memorycache', module: './peers/memoryCache', timeoutS: 300, core: 0 },
   { name: 'outbox', module: './outbox', timeoutS: 300 },
   { name: 'breaker', module: './breaker', timeoutS: 300, core: 0 },
-  { name: 'history', module: './history', timeoutS: 300, core: 0 },
+  { name: 'history', module: './history', timeoutS: 300, core: 0, execArgv: ['--expose-gc'] },
   { name: 'pgoutbox', module: './peers/pgOutbox', timeoutS: 900, execArgv: ['--expose-gc'] },
   { name: 'callgrind', module: './lib/callgrindBench', timeoutS: 3600, optIn: true },
 ];

@@ -61,7 +61,8 @@ const scaled = (s: Summary | undefined, k: number): Summary | undefined =>
   s === undefined ? undefined : { ...s, median: s.median / k, q1: s.q1 / k, q3: s.q3 / k };
 
 function header(file: ResultsFile): string {
-  const entries = Object.values(file.benchmarks);
+  // The machine of the latest run: a filtered run replaces only its own entries, the rest keep theirs.
+  const entries = Object.values(file.benchmarks).sort((a, b) => b.ranAt.localeCompare(a.ranAt));
   const m = entries[0]?.machine;
   if (m === undefined) return '_No results yet: run `npm run bench`._';
   const versions = Object.entries(m.versions)
