@@ -2,7 +2,14 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CacheEntry } from '../../src/cache/CacheTier';
 import { ChainHealth } from '../../src/fallback/ChainHealth';
 import { refreshDue } from '../../src/fallback/earlyRefresh';
-import { answerJson, endOf, hitStatus, rescueStatus, revalidateStatus } from './responseHeaders';
+import {
+  answerJson,
+  collapsedStatus,
+  endOf,
+  hitStatus,
+  rescueStatus,
+  revalidateStatus,
+} from './responseHeaders';
 import { resolveCachedRouteOptions, type CachedRouteOptions } from './CachedRouteOptions';
 import { OriginRun, type RouteContext } from './OriginRun';
 import { isCachedBody, isVaryRecord, variantKey, type CachedBody } from './CachedBody';
@@ -103,7 +110,11 @@ function routeHoldMs(timeoutMs: number, fleet: FleetSingleFlight | undefined): n
   return (timeoutMs > 0 ? timeoutMs : UNBOUNDED_ROUTE_HOLD_MS) + HOLD_SLACK_MS;
 }
 
-/** Answers a fresh hit, or runs the route with the stale candidate (if any) kept for a rescue. */
+/**
+ * Answers a fresh hit, or runs the route with the stale candidate (if any) kept for a rescue.
+ * `deadline` is set when the request was held behind another one's run of the route: it bounds any
+ * further wait, and a hit then says it was collapsed into that run.
+ */
 function serve(
   ctx: RouteContext,
   req: Request,
@@ -126,7 +137,10 @@ function serve(
           return new OriginRun(ctx, req, res, next, key, cached, true).start();
         }
         ctx.health.count.cache.inc();
-        answerJson(res, endOf(res), cached.value, 'cache', hitStatus(cached.ttlMs - ageMs), ageMs);
+        // A `deadline` means the request was held behind another one's run and is back with its body.
+        const ttlLeftMs = cached.ttlMs - ageMs;
+        const status = deadline === undefined ? hitStatus(ttlLeftMs) : collapsedStatus(ttlLeftMs);
+        answerJson(res, endOf(res), cached.value, 'cache', status, ageMs);
         return;
       }
       if (staleWhileRevalidate && ageMs < cached.ttlMs + ctx.o.staleTtlMs && !ctx.gate.claim(key, res)) {

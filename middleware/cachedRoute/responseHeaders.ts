@@ -33,6 +33,15 @@ export function hitStatus(ttlLeftMs: number): string {
 }
 
 /**
+ * RFC 9211 `Cache-Status` of a request that missed and was held behind another request's run of the
+ * route (single flight): it was collapsed into that forward and got the body it stored, with the
+ * seconds of freshness left.
+ */
+export function collapsedStatus(ttlLeftMs: number): string {
+  return `${CACHE_NAME}; fwd=miss; collapsed; ttl=${Math.floor(ttlLeftMs / 1000)}`;
+}
+
+/**
  * `Cache-Status` of an answer the route produced (`stored` when it went to the cache; `early` when
  * the request was let through to refresh a body still fresh, which the cache treats as due).
  */

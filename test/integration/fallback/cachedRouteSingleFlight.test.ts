@@ -97,8 +97,10 @@ describe.each([
     // A held request reads the entry the moment it is stored: its ttl is the full 60 s when that is
     // within the same millisecond, 59 once one has passed.
     for (const a of answers.filter((x) => x.headers['x-statuskit-source'] === 'cache')) {
-      expect(a.headers['cache-status']).toMatch(/^statuskit; hit; ttl=(59|60)$/);
+      expect(a.headers['cache-status']).toMatch(/^statuskit; fwd=miss; collapsed; ttl=(59|60)$/);
     }
+    // The key is fresh now: the next request is a plain hit.
+    expect((await get(server)).headers['cache-status']).toMatch(/^statuskit; hit; ttl=(59|60)$/);
   });
 
   it('the holder answers 500: nobody else gets it, the next request runs the route, the rest get its body', async () => {
