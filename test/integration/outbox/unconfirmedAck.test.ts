@@ -10,6 +10,9 @@ describe('Outbox acknowledgement lost with Redis', () => {
     const registry = new Registry();
     const runs: string[] = [];
     let killed = false;
+    // Started from the handler, awaited by the test: a restart still starting when the test ends
+    // would be killed by stop() and reject with nobody listening.
+    let restarting: Promise<void> | undefined;
     const outbox = testOutbox({
       redis,
       registry,
@@ -23,14 +26,16 @@ describe('Outbox acknowledgement lost with Redis', () => {
         killed = true;
         await server.kill();
         await sleep(200);
-        void server.restart();
+        restarting = server.restart();
       },
     });
     try {
       outbox.start();
       await outbox.add({ type: 't', payload: 1, id: 'lost-ack' });
       await waitFor(() => runs.length === 1, { timeoutMs: 10_000, what: 'the first run' });
-      await waitFor(() => server.running && redis.status === 'ready', {
+      await waitFor(() => restarting !== undefined, { timeoutMs: 10_000, what: 'the restart' });
+      await restarting;
+      await waitFor(() => redis.status === 'ready', {
         timeoutMs: 15_000,
         what: 'Redis back',
       });
@@ -46,6 +51,7 @@ describe('Outbox acknowledgement lost with Redis', () => {
       expect(await outbox.manualReview()).toEqual([]);
       expect(await registry.metrics()).not.toMatch(/outcome="retried"\} [1-9]/);
     } finally {
+      await restarting?.catch(() => undefined);
       await outbox.stop();
       redis.disconnect();
       await server.stop();
