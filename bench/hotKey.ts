@@ -43,6 +43,12 @@ interface Tally {
 /** One get of the hot key; resolves to whether the caller waited for a source run. */
 type Get = () => Promise<boolean>;
 
+/** A variant's get, and how to stop what it started. */
+interface Variant {
+  get: Get;
+  close: () => Promise<void>;
+}
+
 async function fallbackGet(extra: RefreshOptions, tally: Tally): Promise<Variant> {
   const chain = fallback<number, [string]>({
     name: 'hot',
@@ -76,12 +82,6 @@ function getHot(
       })
       .on('error', reject);
   });
-}
-
-/** A variant's get, and how to stop what it started. */
-interface Variant {
-  get: Get;
-  close: () => Promise<void>;
 }
 
 /** A route variant listening on a free loopback port. */

@@ -137,7 +137,6 @@ function serve(
           return new OriginRun(ctx, req, res, next, key, cached, true).start();
         }
         ctx.health.count.cache.inc();
-        // A `deadline` means the request was held behind another one's run and is back with its body.
         const ttlLeftMs = cached.ttlMs - ageMs;
         const status = deadline === undefined ? hitStatus(ttlLeftMs) : collapsedStatus(ttlLeftMs);
         answerJson(res, endOf(res), cached.value, 'cache', status, ageMs);
