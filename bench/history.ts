@@ -30,6 +30,7 @@ import { resolveHealthOptions } from '../middleware/health/HealthRoutesOptions';
 import { healthRoutes } from '../middleware/health/healthRoutes';
 import { DependencyManager } from '../src/manager/DependencyManager';
 import { StatusHistory, type StatusChange } from '../src/manager/StatusHistory';
+import { collectGarbage } from './lib/gc';
 import { currentOptions } from './lib/options';
 import { pairedDeltas, pairedRatios, shuffled, summarize } from './lib/stats';
 
@@ -41,9 +42,6 @@ interface Kit {
 }
 
 type Status = 'OK' | 'OUTAGE';
-
-/** A full collection before a batch (with `--expose-gc`), so no batch pays for its predecessor's garbage. */
-const collectGarbage = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 

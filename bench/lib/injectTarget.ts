@@ -11,6 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { inject, type DispatchFunc } from 'light-my-request';
 import { loadScenario } from '../peers/scenarios';
 import { API_PATH, type ScenarioInstance } from '../peers/scenario';
+import { collectGarbage } from './gc';
 
 /** A socket-free request dispatcher: hands a fake request to a server's `request` listeners. */
 export function dispatcherOf(server: ScenarioInstance['server']): DispatchFunc {
@@ -57,15 +58,14 @@ async function main(
   // Under callgrind (run with --expose-gc), a full collection before and after the counted requests
   // makes every run pay for exactly the garbage its own requests made, whenever V8 would have
   // collected it otherwise.
-  const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   if (flag !== undefined) {
     await injectMany(dispatch, url, warm);
-    collect();
+    collectGarbage();
     process.stdout.write('warm\n');
     await waitForFile(flag);
   }
   const ok = await injectMany(dispatch, url, count);
-  collect();
+  collectGarbage();
   process.stdout.write(`done ${ok}/${count}\n`);
   await instance.close();
 }

@@ -12,6 +12,7 @@ import { Pool, type PoolClient } from 'pg';
 import { PostgresOutbox } from '../../src/outbox/postgres/PostgresOutbox';
 import { PostgresServer } from '../../test/support/PostgresServer';
 import { median, pairedRatios } from '../lib/stats';
+import { collectGarbage } from '../lib/gc';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 3000 : 20_000;
@@ -186,7 +187,7 @@ async function throughput(
 }
 
 function heapMb(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+  collectGarbage();
   return Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
 }
 
