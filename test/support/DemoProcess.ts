@@ -13,6 +13,9 @@ export function ensureBuilt(file = MAIN): void {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
 }
 
+/** The part of the demo's detailed report the tests read. */
+export type DemoReport = { condition: string; results: Record<string, { id: string; status: string }[]> };
+
 /**
  * The demo shop (`npm run demo`) running in a child process on a free port, as a user starts it.
  */
@@ -64,6 +67,11 @@ export class DemoProcess {
       body: JSON.stringify({ mode }),
     });
     if (res.status !== 200) throw new Error(`simulate ${service} ${mode}: ${res.status}`);
+  }
+
+  /** The detailed report (`GET /healthcheck/details`, full from loopback). */
+  async report(): Promise<DemoReport> {
+    return (await fetch(`${this.url}/healthcheck/details`)).json() as Promise<DemoReport>;
   }
 
   /** Polls `predicate` until it holds or `timeoutMs` passes. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import YAML from 'yaml';
-import { DemoProcess } from '../../support/DemoProcess';
+import { DemoProcess, type DemoReport } from '../../support/DemoProcess';
 import { RedisServer } from '../../support/RedisServer';
 
 const root = path.resolve(__dirname, '../../..');
@@ -23,12 +23,7 @@ function healthcheckCommand(): string[] {
   return JSON.parse(exec[1]) as string[];
 }
 
-type Report = { condition: string; results: Record<string, { id: string; status: string }[]> };
-
-async function details(demo: DemoProcess): Promise<Report> {
-  return (await fetch(`${demo.url}/healthcheck/details`)).json() as Promise<Report>;
-}
-function statusOf(report: Report, id: string): string | undefined {
+function statusOf(report: DemoReport, id: string): string | undefined {
   return Object.values(report.results)
     .flat()
     .find((r) => r.id === id)?.status;
@@ -79,11 +74,11 @@ describe('the demo shop on its embedded defaults, as the README walks through it
 
   it('reports the broken product database as MAJOR (STRONG urgency) and keeps the load balancer answer 200', async () => {
     await demo.waitFor(
-      async () => statusOf(await details(demo), 'product-db') === 'OUTAGE',
+      async () => statusOf(await demo.report(), 'product-db') === 'OUTAGE',
       15_000,
       'product-db OUTAGE',
     );
-    const report = await details(demo);
+    const report = await demo.report();
     expect(report.condition).toBe('MAJOR');
     const lb = await fetch(`${demo.url}/healthcheck`);
     expect(lb.status).toBe(200);
@@ -92,7 +87,7 @@ describe('the demo shop on its embedded defaults, as the README walks through it
 
   it('short-circuits shop routes and fails the load balancer check when a REQUIRED dependency is down, and recovers', async () => {
     await demo.simulate('orders-db', 'failing');
-    await demo.waitFor(async () => (await details(demo)).condition === 'OUTAGE', 15_000, 'OUTAGE');
+    await demo.waitFor(async () => (await demo.report()).condition === 'OUTAGE', 15_000, 'OUTAGE');
     const res = await fetch(`${demo.url}/products/1`);
     expect(res.status).toBe(500);
     expect(res.headers.get('retry-after')).toBe('5');
@@ -102,7 +97,7 @@ describe('the demo shop on its embedded defaults, as the README walks through it
     expect((await fetch(`${demo.url}/livez`)).status).toBe(200);
 
     for (const s of ['orders-db', 'product-db', 'partner-api']) await demo.simulate(s, 'ok');
-    await demo.waitFor(async () => (await details(demo)).condition === 'OK', 15_000, 'recovery to OK');
+    await demo.waitFor(async () => (await demo.report()).condition === 'OK', 15_000, 'recovery to OK');
     expect((await product(demo, '4')).source).toBe('origin');
   });
 
@@ -186,7 +181,7 @@ describe('the demo shop with REDIS_URL set', () => {
   });
 
   it('shows Redis and the outbox in the health report', async () => {
-    const report = await details(demo);
+    const report = await demo.report();
     expect(statusOf(report, 'redis')).toBe('OK');
     expect(statusOf(report, 'outbox')).toBeDefined();
   });
